@@ -1,0 +1,36 @@
+package dev.shardpipe.core.config;
+
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.routing.Routing;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+
+/**
+ * Builds {@link Routing} and {@link Placement} from {@link PipelineConfiguration} when the
+ * application context starts, so that a bad setting stops start-up with a message naming the key,
+ * instead of surfacing at the first event. The parse error's own stack adds nothing to its message,
+ * so it is not chained.
+ */
+@Factory
+final class PipelineFactory {
+
+  @Context
+  Routing routing(PipelineConfiguration config) {
+    try {
+      return Routing.of(config.partitions(), config.tweetLocations());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          PipelineConfiguration.PREFIX + ".tweet-locations: " + e.getMessage());
+    }
+  }
+
+  @Context
+  Placement placement(PipelineConfiguration config) {
+    try {
+      return Placement.parse(config.partitions(), config.placement());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          PipelineConfiguration.PREFIX + ".placement: " + e.getMessage());
+    }
+  }
+}

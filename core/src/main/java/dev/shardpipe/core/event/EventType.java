@@ -1,0 +1,41 @@
+package dev.shardpipe.core.event;
+
+import io.micronaut.core.annotation.Nullable;
+
+/** The {@code type} of an event (SPEC 3). */
+public enum EventType {
+  /** A tweet, stored in {@code tweets}. */
+  TWEET("tweet"),
+  /** File metadata, stored in {@code file_metadata}. */
+  FILE("file");
+
+  private final String wireName;
+
+  EventType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /**
+   * Returns the name used on the wire and in URLs.
+   *
+   * @return {@code tweet} or {@code file}
+   */
+  public String wireName() {
+    return wireName;
+  }
+
+  /**
+   * Looks a type up by its wire name.
+   *
+   * @param name {@code tweet} or {@code file}, case-sensitive
+   * @return the type, or null when the name is neither
+   */
+  public static @Nullable EventType fromWireName(String name) {
+    for (EventType type : values()) {
+      if (type.wireName.equals(name)) {
+        return type;
+      }
+    }
+    return null;
+  }
+}

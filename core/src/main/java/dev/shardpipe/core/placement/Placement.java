@@ -1,0 +1,64 @@
+package dev.shardpipe.core.placement;
+
+import java.util.List;
+
+/**
+ * Placement: partition to shard (SPEC 4). Every partition of the events topic is placed on exactly
+ * one shard. Unlike routing, placement may change (moving a partition moves its rows), so writers
+ * and query-service consult this one interface rather than copies of the table.
+ *
+ * <p>Implementations are immutable and thread-safe.
+ */
+public interface Placement {
+
+  /** Default placement: {@value}. */
+  String DEFAULT_PLACEMENT = "eu=0-7,us=8-15";
+
+  /**
+   * Parses and validates a placement.
+   *
+   * @param partitions P, the events topic's partition count, {@code >= 1}
+   * @param spec {@code <shard>=<range>[+<range>...]} entries separated by commas, such as {@code
+   *     eu=0-7,us=8-15} or {@code eu=0-6+8,us=7+9-15}; shard names match {@value
+   *     StaticPlacement#SHARD_NAME_PATTERN}
+   * @return the placement
+   * @throws IllegalArgumentException with a message naming the partition, range or shard at fault
+   *     when an entry is malformed, a range lies outside {@code 0..P-1}, a partition is placed
+   *     twice or not at all, or a shard name is invalid or repeated
+   */
+  static Placement parse(int partitions, String spec) {
+    return StaticPlacement.parse(partitions, spec);
+  }
+
+  /**
+   * Returns P, the number of partitions placed.
+   *
+   * @return P, {@code >= 1}
+   */
+  int partitions();
+
+  /**
+   * Returns the shard names, in configuration order.
+   *
+   * @return the shards, never empty
+   */
+  List<String> shards();
+
+  /**
+   * Returns the shard a partition is placed on.
+   *
+   * @param partition a partition in {@code 0..P-1}
+   * @return the shard's name
+   * @throws IllegalArgumentException if the partition is outside {@code 0..P-1}
+   */
+  String shardOf(int partition);
+
+  /**
+   * Returns the partitions placed on a shard.
+   *
+   * @param shard a shard name
+   * @return the partitions, ascending, never empty
+   * @throws IllegalArgumentException if no such shard is placed
+   */
+  List<Integer> partitionsOf(String shard);
+}
