@@ -1,0 +1,93 @@
+package dev.shardpipe.http.problem;
+
+import dev.shardpipe.core.event.Violation;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.codec.CodecException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
+import io.micronaut.json.JsonSyntaxException;
+import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * Renders the framework's own errors (no route, wrong method or media type, body too large, a
+ * missing or unconvertible parameter, an unhandled exception) as problems. The detail is chosen
+ * here from the status and the cause's type, never copied from an exception message, so internal
+ * text cannot reach a client.
+ */
+@Singleton
+@Replaces(JsonErrorResponseBodyProvider.class)
+final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem> {
+
+  @Override
+  public String contentType() {
+    return Problem.CONTENT_TYPE;
+  }
+
+  @Override
+  public Problem body(ErrorContext context, HttpResponse<?> response) {
+    HttpStatus status = response.getStatus();
+    String path = context.getRequest().getPath();
+    Throwable cause = context.getRootCause().orElse(null);
+    if (cause instanceof UnsatisfiedRouteException missing) {
+      return fieldProblem(missing.getArgument(), "is required", path);
+    }
+    if (cause instanceof ConversionErrorException conversion) {
+      return fieldProblem(
+          conversion.getArgument(), "must be " + describe(conversion.getArgument()), path);
+    }
+    return Problem.of(status, detail(status, context, cause), path);
+  }
+
+  private static Problem fieldProblem(Argument<?> argument, String message, String path) {
+    return new Problem(
+        "urn:shardpipe:problem:invalid-input",
+        "Invalid input",
+        HttpStatus.BAD_REQUEST.getCode(),
+        "the request has invalid parameters",
+        path,
+        List.of(new Violation(argument.getName(), message)),
+        null);
+  }
+
+  private static String describe(Argument<?> argument) {
+    Class<?> type = argument.getType();
+    if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
+      return "an integer";
+    }
+    if (type == java.util.UUID.class) {
+      return "a UUID";
+    }
+    return "a valid " + type.getSimpleName();
+  }
+
+  private static String detail(HttpStatus status, ErrorContext context, Throwable cause) {
+    return switch (status) {
+      case NOT_FOUND -> "no resource at " + context.getRequest().getPath();
+      case METHOD_NOT_ALLOWED ->
+          context.getRequest().getMethodName()
+              + " is not allowed on "
+              + context.getRequest().getPath();
+      case UNSUPPORTED_MEDIA_TYPE ->
+          "Content-Type "
+              + context.getRequest().getContentType().map(Object::toString).orElse("(none)")
+              + " is not supported here";
+      case NOT_ACCEPTABLE -> "no representation matches the Accept header";
+      case REQUEST_ENTITY_TOO_LARGE -> "the request body is larger than this endpoint accepts";
+      case BAD_REQUEST ->
+          cause instanceof JsonSyntaxException || cause instanceof CodecException
+              ? "the body is not valid JSON"
+              : cause instanceof ContentLengthExceededException
+                  ? "the request body is larger than this endpoint accepts"
+                  : "the request is malformed";
+      case INTERNAL_SERVER_ERROR -> "the server failed to handle the request; the error is logged";
+      default -> status.getReason();
+    };
+  }
+}
