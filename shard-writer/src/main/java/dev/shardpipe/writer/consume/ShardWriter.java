@@ -1,0 +1,384 @@
+package dev.shardpipe.writer.consume;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.function.CheckedSupplier;
+import dev.shardpipe.core.config.PipelineConfiguration;
+import dev.shardpipe.core.config.TopicLayout;
+import dev.shardpipe.core.event.EventCodec;
+import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.writer.config.WriterConfiguration;
+import dev.shardpipe.writer.config.WriterShard;
+import dev.shardpipe.writer.persist.AppliedBatch;
+import dev.shardpipe.writer.persist.ShardStore;
+import dev.shardpipe.writer.persist.SqlErrors;
+import dev.shardpipe.writer.redirect.RecordRedirector;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer of one shard (SPEC 8): consumes exactly the partitions placed on it, resumes each from
+ * the shard's {@code applied_offsets}, and for every partition of every poll sends dead letters and
+ * forwards, then commits the partition's rows and next offset in one transaction.
+ *
+ * <p>Database and Kafka errors that go away by themselves are retried with capped exponential
+ * backoff, holding the same batch: nothing is skipped and nothing is committed until the whole
+ * batch succeeds. Any other error stops the writer with a message naming shard, partition and
+ * offsets; {@link #termination()} then completes exceptionally.
+ */
+@Context
+public final class ShardWriter {
+
+  /** Where the writer is in its life. */
+  public enum State {
+    /** Checking the topic, migrating the database and reading applied offsets. */
+    STARTING,
+    /** Consuming and writing. */
+    RUNNING,
+    /** Waiting to retry a database or Kafka operation that failed. */
+    RETRYING,
+    /** Stopped on request. */
+    STOPPED,
+    /** Stopped by an error that retrying cannot fix. */
+    FAILED
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardWriter.class);
+
+  private final WriterShard shard;
+  private final PipelineConfiguration pipeline;
+  private final WriterConfiguration config;
+  private final Routing routing;
+  private final EventCodec codec;
+  private final ShardStore store;
+  private final RecordRedirector redirector;
+  private final Supplier<Consumer<byte[], byte[]>> consumers;
+  private final AdminClient admin;
+  private final Thread thread;
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+
+  /** The offset each partition's next commit expects to replace; touched by the loop only. */
+  private final Map<Integer, Long> expectedOffsets = new HashMap<>();
+
+  private volatile boolean stopping;
+  private volatile State state = State.STARTING;
+  private volatile @Nullable String lastError;
+  private volatile @Nullable Consumer<byte[], byte[]> consumer;
+
+  ShardWriter(
+      WriterShard shard,
+      PipelineConfiguration pipeline,
+      WriterConfiguration config,
+      Routing routing,
+      EventCodec codec,
+      ShardStore store,
+      RecordRedirector redirector,
+      Supplier<Consumer<byte[], byte[]>> consumers,
+      AdminClient admin) {
+    this.shard = shard;
+    this.pipeline = pipeline;
+    this.config = config;
+    this.routing = routing;
+    this.codec = codec;
+    this.store = store;
+    this.redirector = redirector;
+    this.consumers = consumers;
+    this.admin = admin;
+    this.thread = new Thread(this::run, "shard-writer-" + shard.name());
+  }
+
+  /**
+   * Checks the topic's partition count, then starts the loop on its own thread.
+   *
+   * @throws IllegalStateException if the topic is missing or has another partition count than P
+   * @throws InterruptedException if interrupted while waiting for Kafka
+   */
+  @PostConstruct
+  void start() throws InterruptedException {
+    TopicLayout.verify(
+        admin, pipeline.topic(), pipeline.partitions(), pipeline.topicCheckTimeout());
+    thread.start();
+  }
+
+  /**
+   * Returns the writer's state, for health checks.
+   *
+   * @return the state
+   */
+  public State state() {
+    return state;
+  }
+
+  /**
+   * Returns the shard and its partitions.
+   *
+   * @return the shard
+   */
+  public WriterShard shard() {
+    return shard;
+  }
+
+  /**
+   * Returns the last error that made the writer retry or fail.
+   *
+   * @return the error's description, or null
+   */
+  public @Nullable String lastError() {
+    return lastError;
+  }
+
+  /**
+   * Completes when the loop ends: normally after {@link #stop()}, exceptionally after a fatal
+   * error.
+   *
+   * @return the future
+   */
+  public CompletableFuture<Void> termination() {
+    return termination;
+  }
+
+  /**
+   * Stops the loop after the batch in flight, waiting up to the shutdown timeout before
+   * interrupting it; an interrupted batch is rolled back and applied again after restart.
+   */
+  @PreDestroy
+  void stop() throws InterruptedException {
+    stopping = true;
+    Consumer<byte[], byte[]> current = consumer;
+    if (current != null) {
+      current.wakeup();
+    }
+    if (state == State.RETRYING) {
+      thread.interrupt();
+    }
+    thread.join(config.shutdownTimeout().toMillis());
+    if (thread.isAlive()) {
+      LOG.warn(
+          "shard [{}]: batch still in flight after {}, interrupting it",
+          shard.name(),
+          config.shutdownTimeout());
+      thread.interrupt();
+      thread.join(config.shutdownTimeout().toMillis());
+    }
+  }
+
+  private void run() {
+    try (Consumer<byte[], byte[]> kafka = consumers.get()) {
+      consumer = kafka;
+      if (stopping) {
+        kafka.wakeup();
+      }
+      retry(
+          -1,
+          "migrating the schema",
+          () -> {
+            store.migrate();
+            return null;
+          });
+      Map<Integer, Long> applied =
+          retry(-1, "reading applied_offsets", () -> store.appliedOffsets(shard.partitions()));
+      assignAndSeek(kafka, applied);
+      state = State.RUNNING;
+      while (!stopping) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = kafka.poll(config.pollTimeout());
+        } catch (OffsetOutOfRangeException e) {
+          resumeFromEarliest(kafka, e);
+          continue;
+        }
+        for (TopicPartition partition : records.partitions()) {
+          process(
+              PartitionBatch.of(partition.partition(), records.records(partition), codec, routing));
+        }
+      }
+      finish(null);
+    } catch (WakeupException e) {
+      finish(null);
+    } catch (FailsafeException | InterruptedException e) {
+      finish(stopping ? null : e);
+    } catch (RuntimeException | Error e) {
+      finish(e);
+    }
+  }
+
+  private void finish(@Nullable Throwable failure) {
+    if (failure == null) {
+      state = State.STOPPED;
+      LOG.info("shard [{}]: writer stopped", shard.name());
+      termination.complete(null);
+    } else {
+      Throwable cause =
+          failure instanceof FailsafeException && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
+      state = State.FAILED;
+      lastError = cause.toString();
+      LOG.error("shard [{}]: writer stopped by an error retrying cannot fix", shard.name(), cause);
+      termination.completeExceptionally(cause);
+    }
+  }
+
+  private void assignAndSeek(Consumer<byte[], byte[]> kafka, Map<Integer, Long> applied) {
+    List<TopicPartition> assigned = new ArrayList<>();
+    for (int partition : shard.partitions()) {
+      assigned.add(new TopicPartition(pipeline.topic(), partition));
+    }
+    kafka.assign(assigned);
+    List<TopicPartition> fromStart = new ArrayList<>();
+    for (TopicPartition tp : assigned) {
+      Long next = applied.get(tp.partition());
+      expectedOffsets.put(tp.partition(), next);
+      if (next == null) {
+        fromStart.add(tp);
+      } else {
+        kafka.seek(tp, next);
+      }
+    }
+    kafka.seekToBeginning(fromStart);
+    LOG.info(
+        "shard [{}]: consuming partitions {} of {}, resuming from applied_offsets {}",
+        shard.name(),
+        shard.partitions(),
+        pipeline.topic(),
+        applied);
+  }
+
+  /**
+   * The partition's applied offset is below the log start: retention deleted records before this
+   * shard applied them. Nothing can bring them back; the writer says so and goes on from the
+   * earliest record still there rather than stopping the partition for good.
+   */
+  private void resumeFromEarliest(Consumer<byte[], byte[]> kafka, OffsetOutOfRangeException e) {
+    e.offsetOutOfRangePartitions()
+        .forEach(
+            (tp, offset) ->
+                LOG.error(
+                    "shard [{}] partition [{}]: applied offset {} is no longer in Kafka (deleted"
+                        + " by retention before this shard applied it); resuming from the"
+                        + " earliest offset",
+                    shard.name(),
+                    tp.partition(),
+                    offset));
+    kafka.seekToBeginning(e.offsetOutOfRangePartitions().keySet());
+  }
+
+  private void process(PartitionBatch batch) throws InterruptedException {
+    int partition = batch.partition();
+    retry(
+        partition,
+        "sending dead letters and forwards",
+        () -> {
+          redirector.send(batch.redirects());
+          return null;
+        });
+    AppliedBatch applied =
+        retry(
+            partition,
+            "committing offsets " + batch.firstOffset() + ".." + (batch.nextOffset() - 1),
+            () ->
+                store.apply(
+                    partition, batch.events(), expectedOffsets.get(partition), batch.nextOffset()));
+    expectedOffsets.put(partition, batch.nextOffset());
+    if (state == State.RETRYING) {
+      state = State.RUNNING;
+      lastError = null;
+    }
+    if (batch.deadLetters() > 0 || batch.forwards() > 0) {
+      LOG.info(
+          "shard [{}] partition [{}] offsets [{}..{}]: {} dead letters, {} forwarded",
+          shard.name(),
+          partition,
+          batch.firstOffset(),
+          batch.nextOffset() - 1,
+          batch.deadLetters(),
+          batch.forwards());
+    }
+    LOG.debug(
+        "shard [{}] partition [{}] offsets [{}..{}]: {} records, {} upserts, {} deletes{}",
+        shard.name(),
+        partition,
+        batch.firstOffset(),
+        batch.nextOffset() - 1,
+        batch.records(),
+        applied.upserts(),
+        applied.deletes(),
+        applied.alreadyCommitted() ? " (already committed by an earlier attempt)" : "");
+  }
+
+  private <T> T retry(int partition, String what, CheckedSupplier<T> action)
+      throws InterruptedException {
+    RetryPolicy<T> policy =
+        RetryPolicy.<T>builder()
+            .handleIf(ShardWriter::isRetriable)
+            .withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
+            .withMaxRetries(-1)
+            .abortIf((result, failure) -> stopping)
+            .onFailedAttempt(
+                event -> {
+                  state = State.RETRYING;
+                  lastError = event.getLastException().toString();
+                })
+            .onRetry(
+                event ->
+                    LOG.warn(
+                        "shard [{}] partition [{}]: {} failed, Retry {} (unbounded): {}",
+                        shard.name(),
+                        partition < 0 ? "-" : partition,
+                        what,
+                        event.getAttemptCount(),
+                        event.getLastException().toString()))
+            .build();
+    try {
+      return Failsafe.with(policy).get(action);
+    } catch (FailsafeException e) {
+      if (e.getCause() instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      throw new FailsafeException(
+          new IllegalStateException(
+              "shard [" + shard.name() + "] partition [" + partition + "]: " + what + " failed",
+              e.getCause()));
+    }
+  }
+
+  /**
+   * Retriable are the errors that go away by themselves: Kafka's {@link RetriableException}s and
+   * the database errors {@link SqlErrors#isRetriable} names, found anywhere in the cause chain
+   * (Flyway and the producer's future wrap them).
+   */
+  static boolean isRetriable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RetriableException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && SqlErrors.isRetriable(sql)) {
+        return true;
+      }
+      if (t instanceof ExecutionException && t.getCause() == null) {
+        return false;
+      }
+    }
+    return false;
+  }
+}

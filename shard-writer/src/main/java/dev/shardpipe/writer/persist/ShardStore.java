@@ -1,0 +1,382 @@
+package dev.shardpipe.writer.persist;
+
+import dev.shardpipe.core.event.Event;
+import dev.shardpipe.core.event.FileEvent;
+import dev.shardpipe.core.event.FileMetadata;
+import dev.shardpipe.core.event.Op;
+import dev.shardpipe.core.event.Tweet;
+import dev.shardpipe.core.event.TweetEvent;
+import io.micronaut.core.annotation.Nullable;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The shard's database as the writer sees it: the SPEC 5 tables, and one transaction per partition
+ * batch that writes its rows and advances {@code applied_offsets} together, so that rows and
+ * offsets can never disagree whatever fails (SPEC 8).
+ *
+ * <p>Rows are written set-based, one statement per table and operation, with the batch passed as
+ * arrays and expanded by {@code unnest}. The version rule of SPEC 3 lives in the statements: an
+ * upsert replaces a row or tombstone only when its {@code occurred_at} is not older, a delete
+ * likewise, so applying any event twice changes nothing.
+ *
+ * <p>Not thread-safe for one partition: each partition is written by one thread at a time.
+ */
+public final class ShardStore {
+
+  private static final String UPSERT_TWEETS =
+      """
+      WITH input (id, location, owner_id, text, like_count, occurred_at, partition) AS (
+          SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::integer[],
+                               ?::timestamptz[], ?::integer[])
+      ), cleared AS (
+          DELETE FROM tweet_tombstones t USING input i
+          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
+      )
+      INSERT INTO tweets AS t (id, location, owner_id, text, like_count, occurred_at, partition)
+      SELECT i.* FROM input i
+      WHERE NOT EXISTS (SELECT 1 FROM tweet_tombstones d
+                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
+      ON CONFLICT (id) DO UPDATE SET
+          location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
+          like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
+          partition = EXCLUDED.partition, ingested_at = now()
+      WHERE t.occurred_at < EXCLUDED.occurred_at
+         OR (t.occurred_at = EXCLUDED.occurred_at
+             AND (t.location, t.owner_id, t.text, t.like_count, t.partition)
+                 IS DISTINCT FROM (EXCLUDED.location, EXCLUDED.owner_id, EXCLUDED.text,
+                                   EXCLUDED.like_count, EXCLUDED.partition))
+      """;
+
+  private static final String UPSERT_FILES =
+      """
+      WITH input (id, user_id, file_name, size_bytes, content_type, occurred_at, partition) AS (
+          SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[], ?::text[],
+                               ?::timestamptz[], ?::integer[])
+      ), cleared AS (
+          DELETE FROM file_metadata_tombstones t USING input i
+          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
+      )
+      INSERT INTO file_metadata AS f
+          (id, user_id, file_name, size_bytes, content_type, occurred_at, partition)
+      SELECT i.* FROM input i
+      WHERE NOT EXISTS (SELECT 1 FROM file_metadata_tombstones d
+                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
+      ON CONFLICT (id) DO UPDATE SET
+          user_id = EXCLUDED.user_id, file_name = EXCLUDED.file_name,
+          size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type,
+          occurred_at = EXCLUDED.occurred_at, partition = EXCLUDED.partition,
+          ingested_at = now()
+      WHERE f.occurred_at < EXCLUDED.occurred_at
+         OR (f.occurred_at = EXCLUDED.occurred_at
+             AND (f.user_id, f.file_name, f.size_bytes, f.content_type, f.partition)
+                 IS DISTINCT FROM (EXCLUDED.user_id, EXCLUDED.file_name, EXCLUDED.size_bytes,
+                                   EXCLUDED.content_type, EXCLUDED.partition))
+      """;
+
+  /** Deletes rows that are not newer, then leaves a tombstone unless a newer row remains. */
+  private static final String DELETE_TEMPLATE =
+      """
+      WITH input (id, occurred_at, partition) AS (
+          SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::integer[])
+      ), deleted AS (
+          DELETE FROM %1$s r USING input i WHERE r.id = i.id AND r.occurred_at <= i.occurred_at
+      )
+      INSERT INTO %2$s AS t (id, occurred_at, partition)
+      SELECT i.id, i.occurred_at, i.partition FROM input i
+      WHERE NOT EXISTS (SELECT 1 FROM %1$s r WHERE r.id = i.id AND r.occurred_at > i.occurred_at)
+      ON CONFLICT (id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at,
+                                     partition = EXCLUDED.partition, deleted_at = now()
+      WHERE t.occurred_at < EXCLUDED.occurred_at
+      """;
+
+  private static final String DELETE_TWEETS =
+      String.format(DELETE_TEMPLATE, "tweets", "tweet_tombstones");
+  private static final String DELETE_FILES =
+      String.format(DELETE_TEMPLATE, "file_metadata", "file_metadata_tombstones");
+
+  /**
+   * Advances the offset only from the value this writer expects (compare-and-set), so that two
+   * writers of one shard cannot both apply a partition unnoticed.
+   */
+  private static final String ADVANCE_OFFSET =
+      """
+      INSERT INTO applied_offsets AS a (topic, partition, next_offset) VALUES (?, ?, ?)
+      ON CONFLICT (topic, partition) DO UPDATE
+          SET next_offset = EXCLUDED.next_offset, updated_at = now()
+      WHERE a.next_offset IS NOT DISTINCT FROM ?::bigint
+      """;
+
+  private static final String READ_OFFSETS =
+      "SELECT partition, next_offset FROM applied_offsets WHERE topic = ?";
+
+  private static final String READ_OFFSET =
+      "SELECT next_offset FROM applied_offsets WHERE topic = ? AND partition = ?";
+
+  private final DataSource dataSource;
+  private final String shard;
+  private final String topic;
+
+  /**
+   * Creates the store.
+   *
+   * @param dataSource the shard's database, with auto-commit off
+   * @param shard the shard's name, for messages
+   * @param topic the events topic, the key of {@code applied_offsets}
+   */
+  public ShardStore(DataSource dataSource, String shard, String topic) {
+    this.dataSource = dataSource;
+    this.shard = shard;
+    this.topic = topic;
+  }
+
+  /**
+   * Creates or upgrades the tables with the versioned migrations in {@code db/migration}.
+   *
+   * @throws org.flywaydb.core.api.FlywayException if a migration fails or the database is not
+   *     reachable
+   */
+  public void migrate() {
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+  }
+
+  /**
+   * Reads where each partition resumes.
+   *
+   * @param partitions the partitions to read
+   * @return the next offset to apply per partition; a partition never applied is absent
+   * @throws SQLException if the database fails
+   */
+  public Map<Integer, Long> appliedOffsets(Collection<Integer> partitions) throws SQLException {
+    Map<Integer, Long> offsets = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement read = c.prepareStatement(READ_OFFSETS)) {
+      read.setString(1, topic);
+      try (ResultSet rs = read.executeQuery()) {
+        while (rs.next()) {
+          if (partitions.contains(rs.getInt(1))) {
+            offsets.put(rs.getInt(1), rs.getLong(2));
+          }
+        }
+      }
+      c.rollback();
+    }
+    return offsets;
+  }
+
+  /**
+   * Applies one partition's events and advances its offset in one transaction.
+   *
+   * @param partition the partition the events were consumed from
+   * @param events at most one event per id, each routed to this partition
+   * @param expectedNextOffset the value {@code applied_offsets} must hold now, null when the
+   *     partition has no row yet
+   * @param nextOffset the offset to resume from once these events are applied
+   * @return what was done
+   * @throws SQLException if the database fails; nothing was committed
+   * @throws OffsetFencedException if another writer moved the partition's offset
+   */
+  public AppliedBatch apply(
+      int partition, List<Event> events, @Nullable Long expectedNextOffset, long nextOffset)
+      throws SQLException {
+    List<TweetEvent> tweetUpserts = new ArrayList<>();
+    List<TweetEvent> tweetDeletes = new ArrayList<>();
+    List<FileEvent> fileUpserts = new ArrayList<>();
+    List<FileEvent> fileDeletes = new ArrayList<>();
+    for (Event event : events) {
+      if (event instanceof TweetEvent tweet) {
+        (tweet.op() == Op.UPSERT ? tweetUpserts : tweetDeletes).add(tweet);
+      } else if (event instanceof FileEvent file) {
+        (file.op() == Op.UPSERT ? fileUpserts : fileDeletes).add(file);
+      }
+    }
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        upsertTweets(c, partition, tweetUpserts);
+        upsertFiles(c, partition, fileUpserts);
+        delete(c, DELETE_TWEETS, partition, tweetDeletes);
+        delete(c, DELETE_FILES, partition, fileDeletes);
+        if (!advance(c, partition, expectedNextOffset, nextOffset)) {
+          c.rollback();
+          return alreadyCommittedOrFenced(c, partition, expectedNextOffset, nextOffset);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+    return new AppliedBatch(
+        partition,
+        nextOffset,
+        tweetUpserts.size() + fileUpserts.size(),
+        tweetDeletes.size() + fileDeletes.size(),
+        false);
+  }
+
+  private void upsertTweets(Connection c, int partition, List<TweetEvent> events)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    int n = events.size();
+    UUID[] ids = new UUID[n];
+    String[] locations = new String[n];
+    Long[] owners = new Long[n];
+    String[] texts = new String[n];
+    Integer[] likes = new Integer[n];
+    String[] times = new String[n];
+    for (int i = 0; i < n; i++) {
+      TweetEvent e = events.get(i);
+      Tweet t = e.data();
+      ids[i] = e.id();
+      locations[i] = t.location();
+      owners[i] = t.ownerId();
+      texts[i] = t.text();
+      likes[i] = t.likeCount();
+      times[i] = e.occurredAt().toString();
+    }
+    try (PreparedStatement s = c.prepareStatement(UPSERT_TWEETS)) {
+      s.setArray(1, c.createArrayOf("uuid", ids));
+      s.setArray(2, c.createArrayOf("text", locations));
+      s.setArray(3, c.createArrayOf("int8", owners));
+      s.setArray(4, c.createArrayOf("text", texts));
+      s.setArray(5, c.createArrayOf("int4", likes));
+      s.setArray(6, c.createArrayOf("timestamptz", times));
+      s.setArray(7, partitions(c, partition, n));
+      s.executeUpdate();
+    }
+  }
+
+  private void upsertFiles(Connection c, int partition, List<FileEvent> events)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    int n = events.size();
+    UUID[] ids = new UUID[n];
+    Long[] users = new Long[n];
+    String[] names = new String[n];
+    Long[] sizes = new Long[n];
+    String[] types = new String[n];
+    String[] times = new String[n];
+    for (int i = 0; i < n; i++) {
+      FileEvent e = events.get(i);
+      FileMetadata f = e.data();
+      ids[i] = e.id();
+      users[i] = f.userId();
+      names[i] = f.fileName();
+      sizes[i] = f.sizeBytes();
+      types[i] = f.contentType();
+      times[i] = e.occurredAt().toString();
+    }
+    try (PreparedStatement s = c.prepareStatement(UPSERT_FILES)) {
+      s.setArray(1, c.createArrayOf("uuid", ids));
+      s.setArray(2, c.createArrayOf("int8", users));
+      s.setArray(3, c.createArrayOf("text", names));
+      s.setArray(4, c.createArrayOf("int8", sizes));
+      s.setArray(5, c.createArrayOf("text", types));
+      s.setArray(6, c.createArrayOf("timestamptz", times));
+      s.setArray(7, partitions(c, partition, n));
+      s.executeUpdate();
+    }
+  }
+
+  private static void delete(Connection c, String sql, int partition, List<? extends Event> events)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    int n = events.size();
+    UUID[] ids = new UUID[n];
+    String[] times = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = events.get(i).id();
+      times[i] = events.get(i).occurredAt().toString();
+    }
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setArray(1, c.createArrayOf("uuid", ids));
+      s.setArray(2, c.createArrayOf("timestamptz", times));
+      s.setArray(3, partitions(c, partition, n));
+      s.executeUpdate();
+    }
+  }
+
+  private static Array partitions(Connection c, int partition, int n) throws SQLException {
+    Integer[] values = new Integer[n];
+    Arrays.fill(values, partition);
+    return c.createArrayOf("int4", values);
+  }
+
+  private boolean advance(Connection c, int partition, @Nullable Long expected, long nextOffset)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(ADVANCE_OFFSET)) {
+      s.setString(1, topic);
+      s.setInt(2, partition);
+      s.setLong(3, nextOffset);
+      if (expected == null) {
+        s.setNull(4, Types.BIGINT);
+      } else {
+        s.setLong(4, expected);
+      }
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * The offset row did not hold the expected value. Either an earlier attempt of this very
+   * transaction committed and only its acknowledgement was lost (the row already holds our target),
+   * or another writer moved it.
+   */
+  private AppliedBatch alreadyCommittedOrFenced(
+      Connection c, int partition, @Nullable Long expected, long nextOffset) throws SQLException {
+    Long actual = null;
+    try (PreparedStatement s = c.prepareStatement(READ_OFFSET)) {
+      s.setString(1, topic);
+      s.setInt(2, partition);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          actual = rs.getLong(1);
+        }
+      }
+    } finally {
+      c.rollback();
+    }
+    if (actual != null && actual == nextOffset) {
+      return new AppliedBatch(partition, nextOffset, 0, 0, true);
+    }
+    throw new OffsetFencedException(
+        "shard ["
+            + shard
+            + "] partition ["
+            + partition
+            + "]: applied_offsets holds "
+            + actual
+            + " where this writer expected "
+            + expected
+            + "; another writer of shard "
+            + shard
+            + " is applying this partition, and only one writer per shard may run");
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}
