@@ -1,0 +1,29 @@
+package dev.shardpipe.query.config;
+
+import dev.shardpipe.query.merge.CursorCodec;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the cursor codec from {@code shardpipe.query.cursor-secret} at start-up, so that a secret
+ * too short stops the service and the warning about the default secret comes first in the log.
+ */
+@Factory
+final class QueryFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryFactory.class);
+
+  @Context
+  CursorCodec cursorCodec(QueryConfiguration config) {
+    if (config.usesDefaultCursorSecret()) {
+      LOG.warn(
+          "{}.cursor-secret is the built-in default, so anyone can forge page cursors; set it"
+              + " (SHARDPIPE_QUERY_CURSOR_SECRET) to one secret shared by every query-service"
+              + " instance",
+          QueryConfiguration.PREFIX);
+    }
+    return new CursorCodec(config.cursorSecret());
+  }
+}

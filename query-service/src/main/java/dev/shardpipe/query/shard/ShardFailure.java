@@ -1,0 +1,26 @@
+package dev.shardpipe.query.shard;
+
+/** Why a shard is missing from an answer. Each constant's text is safe to show a client. */
+public enum ShardFailure {
+  /** The shard did not answer within {@code shardpipe.query.query-timeout}. */
+  TIMEOUT("did not answer in time"),
+  /** No connection could be opened: the database is down, unreachable or refuses us. */
+  UNREACHABLE("cannot be reached"),
+  /** The shard answered with an error, such as a missing table. */
+  FAILED("failed to answer");
+
+  private final String description;
+
+  ShardFailure(String description) {
+    this.description = description;
+  }
+
+  /**
+   * Returns what happened, for a client: {@code shard us <description>}.
+   *
+   * @return a short phrase, such as {@code cannot be reached}
+   */
+  public String description() {
+    return description;
+  }
+}
