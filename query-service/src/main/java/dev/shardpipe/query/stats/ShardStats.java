@@ -1,0 +1,26 @@
+package dev.shardpipe.query.stats;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import java.util.List;
+
+/**
+ * One shard: what it holds and how far its writer is behind.
+ *
+ * @param name the shard
+ * @param answered whether its database answered; when not, its row counts, applied offsets and lag
+ *     are {@code null}
+ * @param rows its rows, or null
+ * @param lag its partitions' total lag, or null when the shard or Kafka did not answer
+ * @param partitions the partitions placed on it, ascending
+ */
+@Serdeable(naming = SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ShardStats(
+    String name,
+    boolean answered,
+    @Nullable RowCounts rows,
+    @Nullable Long lag,
+    List<PartitionStats> partitions) {}
