@@ -1,0 +1,15 @@
+package dev.shardpipe.ingest.publish;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.UUID;
+
+/**
+ * Where Kafka stored an event: the body of a {@code 202} (SPEC 6).
+ *
+ * @param id the event's id, generated (UUIDv7) when the client sent none
+ * @param partition the partition routing chose
+ * @param offset the record's offset in that partition
+ * @param shard the shard the partition is placed on, whose database will hold the row
+ */
+@Serdeable
+public record Published(UUID id, int partition, long offset, String shard) {}
