@@ -52,7 +52,12 @@ public final class TopicLayout {
           "cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "Kafka did not describe topic " + topic + " within " + timeout + "; is it reachable?", e);
+          "Kafka did not describe topic "
+              + topic
+              + " within "
+              + timeout.toMillis()
+              + " ms; is it reachable at kafka.bootstrap.servers?",
+          e);
     }
     int actual = description.partitions().size();
     if (actual != partitions) {

@@ -1,0 +1,220 @@
+package dev.shardpipe.devstack;
+
+import dev.shardpipe.core.config.PipelineConfiguration;
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.devstack.process.ServiceProcess;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar devstack/target/devstack.jar}: starts the devstack, prints the endpoints, and
+ * runs until Ctrl-C or SIGTERM, then stops everything cleanly.
+ */
+@Command(
+    name = "devstack",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline on this machine: a real Kafka broker and PostgreSQL, one writer"
+          + " per shard, ingest-api and query-service. Data is kept in the data directory across"
+          + " restarts."
+    })
+public final class DevstackCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".devstack",
+      description =
+          "Where Kafka, PostgreSQL and the service logs keep their files (default:"
+              + " ${DEFAULT-VALUE}).")
+  private Path dataDir;
+
+  @Option(names = "--clean", description = "Delete the data directory first: start empty.")
+  private boolean clean;
+
+  @Option(
+      names = "--home",
+      description =
+          "The repository root holding the built services" + " (default: found from this jar).")
+  private Path home;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Default: ${DEFAULT-VALUE}.")
+  private int kafkaPort;
+
+  @Option(
+      names = "--kafka-controller-port",
+      defaultValue = "9093",
+      description = "Default: ${DEFAULT-VALUE}.")
+  private int kafkaControllerPort;
+
+  @Option(
+      names = "--postgres-port",
+      defaultValue = "5433",
+      description = "Default: ${DEFAULT-VALUE}.")
+  private int postgresPort;
+
+  @Option(
+      names = "--ingest-port",
+      defaultValue = "8080",
+      description = "Default: ${DEFAULT-VALUE}.")
+  private int ingestPort;
+
+  @Option(names = "--query-port", defaultValue = "8081", description = "Default: ${DEFAULT-VALUE}.")
+  private int queryPort;
+
+  @Option(
+      names = "--writer-base-port",
+      defaultValue = "8082",
+      description =
+          "The first writer's port; each further shard adds one (default:" + " ${DEFAULT-VALUE}).")
+  private int writerBasePort;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "" + Routing.DEFAULT_PARTITIONS,
+      description = "P, the events topic's partition count (default: ${DEFAULT-VALUE}).")
+  private int partitions;
+
+  @Option(
+      names = "--tweet-locations",
+      defaultValue = Routing.DEFAULT_TWEET_LOCATIONS,
+      description = "Tweet location ranges (default: ${DEFAULT-VALUE}).")
+  private String tweetLocations;
+
+  @Option(
+      names = "--placement",
+      defaultValue = Placement.DEFAULT_PLACEMENT,
+      description = "Partition placement on shards (default: ${DEFAULT-VALUE}).")
+  private String placement;
+
+  /**
+   * Runs the command.
+   *
+   * @param args the command line; {@code --help} lists the options
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DevstackCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DevstackOptions options =
+        new DevstackOptions(
+            home != null ? home : findHome(),
+            dataDir.toAbsolutePath().normalize(),
+            clean,
+            kafkaPort,
+            kafkaControllerPort,
+            postgresPort,
+            ingestPort,
+            queryPort,
+            writerBasePort,
+            partitions,
+            tweetLocations,
+            placement);
+    PrintStream out = System.out;
+    out.println("Starting the shardpipe devstack in " + options.dataDir() + " ...");
+    Devstack devstack = Devstack.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("Stopping the devstack ...");
+                  devstack.close();
+                  out.println("Stopped. Data kept in " + options.dataDir());
+                  stopped.countDown();
+                },
+                "devstack-shutdown"));
+    printEndpoints(out, devstack);
+    stopped.await();
+    return 0;
+  }
+
+  private static void printEndpoints(PrintStream out, Devstack devstack) {
+    DevstackOptions o = devstack.options();
+    out.println();
+    out.println("shardpipe devstack is up.");
+    for (ServiceProcess service : devstack.services()) {
+      String name = service.spec().name();
+      String extra = "";
+      if (name.startsWith("writer-")) {
+        String shard = name.substring("writer-".length());
+        extra =
+            "  partitions "
+                + ranges(devstack.placement().partitionsOf(shard))
+                + " -> database "
+                + Devstack.databaseName(shard);
+      }
+      out.printf(
+          "  %-14s http://localhost:%d  (pid %d)%s%n",
+          name, service.spec().port(), service.pid(), extra);
+    }
+    out.printf(
+        "  %-14s localhost:%d  topics %s (%d partitions), %s%n",
+        "Kafka",
+        o.kafkaPort(),
+        PipelineConfiguration.DEFAULT_TOPIC,
+        o.partitions(),
+        PipelineConfiguration.DEFAULT_DLQ_TOPIC);
+    out.printf(
+        "  %-14s localhost:%d  psql -h localhost -p %d -U postgres %s%n",
+        "PostgreSQL",
+        o.postgresPort(),
+        o.postgresPort(),
+        Devstack.databaseName(devstack.placement().shards().get(0)));
+    out.println("Logs: " + o.dataDir().resolve("logs"));
+    out.println(
+        "Ctrl-C stops everything; the data stays in "
+            + o.dataDir()
+            + " (--clean starts empty). A service that dies is restarted.");
+  }
+
+  private static String ranges(List<Integer> partitions) {
+    StringBuilder text = new StringBuilder();
+    int start = partitions.get(0);
+    int previous = start;
+    for (int i = 1; i <= partitions.size(); i++) {
+      if (i < partitions.size() && partitions.get(i) == previous + 1) {
+        previous = partitions.get(i);
+        continue;
+      }
+      if (text.length() > 0) {
+        text.append(',');
+      }
+      text.append(start == previous ? Integer.toString(start) : start + "-" + previous);
+      if (i < partitions.size()) {
+        start = partitions.get(i);
+        previous = start;
+      }
+    }
+    return text.toString();
+  }
+
+  /**
+   * The jar runs from {@code <root>/devstack/target/devstack.jar}, the tests from {@code
+   * <root>/devstack/target/classes}; the root is the first ancestor with the service modules.
+   */
+  private static Path findHome() throws URISyntaxException {
+    Path start =
+        Path.of(DevstackCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("shard-writer"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the repository root above "
+            + start
+            + "; pass --home <path of the shardpipe checkout>");
+  }
+}
