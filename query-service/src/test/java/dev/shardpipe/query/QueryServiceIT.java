@@ -11,12 +11,12 @@ import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
+import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.Sql;
 import dev.shardpipe.testing.TestEvents;
 import dev.shardpipe.testing.TestProducer;
-import dev.shardpipe.writer.persist.ShardStore;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -582,11 +582,7 @@ class QueryServiceIT {
   }
 
   private static ApplicationContext start(Map<String, Object> properties) {
-    ApplicationContext context =
-        ApplicationContext.builder()
-            .classLoader(new WriterBeansHidden())
-            .properties(properties)
-            .build();
+    ApplicationContext context = ApplicationContext.builder().properties(properties).build();
     try {
       context.start();
       context.getBean(EmbeddedServer.class).start();

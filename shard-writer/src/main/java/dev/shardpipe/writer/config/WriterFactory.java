@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.writer.persist.ShardStore;
+import dev.shardpipe.store.ShardStore;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;

@@ -1,4 +1,4 @@
-package dev.shardpipe.writer.persist;
+package dev.shardpipe.store;
 
 /**
  * Thrown when {@code applied_offsets} for a partition holds another value than this writer last

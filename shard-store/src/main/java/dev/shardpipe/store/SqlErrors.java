@@ -1,4 +1,4 @@
-package dev.shardpipe.writer.persist;
+package dev.shardpipe.store;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;

@@ -1,4 +1,4 @@
-package dev.shardpipe.writer.persist;
+package dev.shardpipe.store;
 
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;

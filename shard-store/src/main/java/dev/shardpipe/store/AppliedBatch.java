@@ -1,4 +1,4 @@
-package dev.shardpipe.writer.persist;
+package dev.shardpipe.store;
 
 /**
  * What one committed transaction did.
