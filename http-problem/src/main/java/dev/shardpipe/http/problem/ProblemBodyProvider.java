@@ -6,6 +6,9 @@ import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.codec.CodecException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
@@ -13,6 +16,7 @@ import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvide
 import io.micronaut.json.JsonSyntaxException;
 import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import jakarta.inject.Singleton;
+import java.lang.annotation.Annotation;
 import java.util.List;
 
 /**
@@ -52,8 +56,23 @@ final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem
         HttpStatus.BAD_REQUEST.getCode(),
         "the request has invalid parameters",
         path,
-        List.of(new Violation(argument.getName(), message)),
+        List.of(new Violation(wireName(argument), message)),
         null);
+  }
+
+  /**
+   * The name the client used: {@code @QueryValue("owner_id") long ownerId} is reported as {@code
+   * owner_id}, not as the Java parameter's name.
+   */
+  private static String wireName(Argument<?> argument) {
+    for (Class<? extends Annotation> binding :
+        List.of(QueryValue.class, PathVariable.class, Header.class)) {
+      String name = argument.getAnnotationMetadata().stringValue(binding).orElse("");
+      if (!name.isEmpty()) {
+        return name;
+      }
+    }
+    return argument.getName();
   }
 
   private static String describe(Argument<?> argument) {

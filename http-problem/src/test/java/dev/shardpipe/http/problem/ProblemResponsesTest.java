@@ -102,6 +102,14 @@ class ProblemResponsesTest {
   }
 
   @Test
+  void namesTheParameterAsTheClientSpelledIt() throws Exception {
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/owner?owner_id=x")).GET()),
+        400,
+        "\"errors\":[{\"field\":\"owner_id\",\"message\":\"must be an integer\"}]");
+  }
+
+  @Test
   void hidesTheMessageOfAnUnhandledException() throws Exception {
     HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/boom")).GET());
     assertProblem(
@@ -150,6 +158,11 @@ class ProblemResponsesTest {
     @Get("/number")
     long number(@QueryValue long n) {
       return n;
+    }
+
+    @Get("/owner")
+    long owner(@QueryValue("owner_id") long ownerId) {
+      return ownerId;
     }
 
     @Get("/boom")
