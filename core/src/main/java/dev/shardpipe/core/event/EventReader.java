@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -72,17 +73,12 @@ public final class EventReader {
   public static TweetEvent readTweet(
       @Nullable JsonNode body, Op op, Supplier<UUID> newId, Instant now)
       throws InvalidEventException {
-    requireObject(body);
-    List<Violation> violations = new ArrayList<>();
-    JsonFields fields = new JsonFields(body, "", violations);
-    UUID id = fields.uuid("id", false);
-    Instant occurredAt = fields.instant("occurred_at", false);
-    Tweet tweet = readTweetData(fields, op);
-    if (!violations.isEmpty()) {
-      throw new InvalidEventException(violations);
-    }
-    return new TweetEvent(
-        op, id != null ? id : newId.get(), Objects.requireNonNullElse(occurredAt, now), tweet);
+    return readRequest(
+        body,
+        newId,
+        now,
+        fields -> readTweetData(fields, op),
+        (id, at, tweet) -> new TweetEvent(op, id, at, tweet));
   }
 
   /**
@@ -99,17 +95,41 @@ public final class EventReader {
   public static FileEvent readFile(
       @Nullable JsonNode body, Op op, Supplier<UUID> newId, Instant now)
       throws InvalidEventException {
+    return readRequest(
+        body,
+        newId,
+        now,
+        fields -> readFileData(fields, op),
+        (id, at, file) -> new FileEvent(op, id, at, file));
+  }
+
+  /** Builds an event of one type from its id, time and data. */
+  private interface EventFactory<D, E extends Event> {
+    E create(UUID id, Instant occurredAt, D data);
+  }
+
+  /**
+   * Reads a flat request body: the type's data fields plus an optional {@code id} and {@code
+   * occurred_at}, defaulted to a new id and {@code now}.
+   */
+  private static <D, E extends Event> E readRequest(
+      @Nullable JsonNode body,
+      Supplier<UUID> newId,
+      Instant now,
+      Function<JsonFields, D> readData,
+      EventFactory<D, E> factory)
+      throws InvalidEventException {
     requireObject(body);
     List<Violation> violations = new ArrayList<>();
     JsonFields fields = new JsonFields(body, "", violations);
     UUID id = fields.uuid("id", false);
     Instant occurredAt = fields.instant("occurred_at", false);
-    FileMetadata file = readFileData(fields, op);
+    D data = readData.apply(fields);
     if (!violations.isEmpty()) {
       throw new InvalidEventException(violations);
     }
-    return new FileEvent(
-        op, id != null ? id : newId.get(), Objects.requireNonNullElse(occurredAt, now), file);
+    return factory.create(
+        id != null ? id : newId.get(), Objects.requireNonNullElse(occurredAt, now), data);
   }
 
   private static void requireObject(@Nullable JsonNode node) throws InvalidEventException {

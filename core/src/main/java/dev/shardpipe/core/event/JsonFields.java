@@ -65,15 +65,10 @@ final class JsonFields {
 
   @Nullable
   String text(String field, boolean required, int maxLength) {
-    JsonNode node = present(field, required);
-    if (node == null) {
+    String value = string(field, required);
+    if (value == null) {
       return null;
     }
-    if (!node.isString()) {
-      violation(field, "must be a string");
-      return null;
-    }
-    String value = node.getStringValue();
     String problem = FieldRules.text(value, maxLength);
     if (problem != null) {
       violation(field, problem);
