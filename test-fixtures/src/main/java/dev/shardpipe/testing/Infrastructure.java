@@ -1,55 +1,49 @@
 package dev.shardpipe.testing;
 
-import dev.shardpipe.embedded.KafkaBroker;
-import dev.shardpipe.embedded.PostgresServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Comparator;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 
 /**
- * A real Kafka broker and a real PostgreSQL server shared by all integration tests of one JVM.
- * Tests stay independent by taking their own topics and databases from {@link #uniqueName}.
+ * A real Kafka broker and a real PostgreSQL server shared by all integration tests of one JVM:
+ * containers started by Testcontainers when a Docker engine is reachable, the embedded servers of
+ * {@code embedded-infra} otherwise, or as the system property {@value InfrastructureKind#PROPERTY}
+ * says. Tests use the same methods either way and stay independent by taking their own topics and
+ * databases from {@link #uniqueName}.
  */
 public final class Infrastructure implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Infrastructure.class);
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  private final Path dir;
-  private final KafkaBroker kafka;
-  private final PostgresServer postgres;
+  private final InfrastructureKind kind;
+  private final TestKafka kafka;
+  private final TestPostgres postgres;
+  private final AutoCloseable servers;
 
-  private Infrastructure(Path dir, KafkaBroker kafka, PostgresServer postgres) {
-    this.dir = dir;
+  Infrastructure(
+      InfrastructureKind kind, TestKafka kafka, TestPostgres postgres, AutoCloseable servers) {
+    this.kind = kind;
     this.kafka = kafka;
     this.postgres = postgres;
+    this.servers = servers;
   }
 
   static Infrastructure start() {
-    try {
-      Path dir = Files.createTempDirectory("shardpipe-it-");
-      long started = System.nanoTime();
-      // Tests do not need durable commits; this keeps PostgreSQL from fsyncing on every commit.
-      PostgresServer postgres =
-          PostgresServer.start(dir.resolve("postgres"), 0, Map.of("synchronous_commit", "off"));
-      KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
-      LOG.info(
-          "embedded infrastructure: Kafka {} and PostgreSQL 127.0.0.1:{} in {} ms",
-          kafka.bootstrapServers(),
-          postgres.port(),
-          (System.nanoTime() - started) / 1_000_000);
-      return new Infrastructure(dir, kafka, postgres);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded infrastructure", e);
-    }
+    InfrastructureChoice choice =
+        InfrastructureChoice.choose(
+            System.getProperty(InfrastructureKind.PROPERTY),
+            () -> DockerClientFactory.instance().isDockerAvailable());
+    LOG.info(
+        "test infrastructure: {} ({})",
+        choice.kind().name().toLowerCase(Locale.ROOT),
+        choice.reason());
+    return choice.kind() == InfrastructureKind.CONTAINERS
+        ? ContainerServers.start()
+        : EmbeddedServers.start();
   }
 
   /**
@@ -63,11 +57,20 @@ public final class Infrastructure implements AutoCloseable {
   }
 
   /**
+   * Returns where the servers run.
+   *
+   * @return embedded or containers
+   */
+  public InfrastructureKind kind() {
+    return kind;
+  }
+
+  /**
    * Returns the Kafka broker.
    *
-   * @return the running broker
+   * @return the running broker, a single node
    */
-  public KafkaBroker kafka() {
+  public TestKafka kafka() {
     return kafka;
   }
 
@@ -76,24 +79,25 @@ public final class Infrastructure implements AutoCloseable {
    *
    * @return the running server
    */
-  public PostgresServer postgres() {
+  public TestPostgres postgres() {
     return postgres;
   }
 
   /**
    * Returns the Kafka bootstrap address.
    *
-   * @return {@code 127.0.0.1:<port>}
+   * @return {@code <host>:<port>}
    */
   public String kafkaBootstrap() {
     return kafka.bootstrapServers();
   }
 
   /**
-   * Creates a database and returns its JDBC URL.
+   * Creates a database unless it exists, and returns its JDBC URL.
    *
-   * @param name the database name
-   * @return a JDBC URL with the user in it
+   * @param name the database name, a lower-case identifier
+   * @return a JDBC URL with the user in it, as {@link TestPostgres#jdbcUrl}
+   * @throws IllegalStateException if PostgreSQL refuses
    */
   public String createDatabase(String name) {
     try {
@@ -104,14 +108,9 @@ public final class Infrastructure implements AutoCloseable {
     }
   }
 
-  /** Stops both servers and deletes their directories. */
+  /** Stops both servers: the embedded ones delete their directories, the containers are removed. */
   @Override
-  public void close() throws IOException {
-    try (postgres) {
-      kafka.close();
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+  public void close() throws Exception {
+    servers.close();
   }
 }
