@@ -1,0 +1,417 @@
+"""Tests of check_compose.py: the real compose files pass, and each kind of mistake fails.
+
+The mistakes are made in copies of the real files' resolved models, so every test starts from what
+compose itself accepted. Run: python3 -m unittest discover -s compose/check
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import tempfile
+import unittest
+from pathlib import Path
+
+import check_compose as cc
+
+FULL = cc.REPO / "compose" / "docker-compose.yml"
+SMALL = cc.REPO / "compose" / "docker-compose.small.yml"
+
+
+class ComposeFilesTest(unittest.TestCase):
+    full: dict
+    small: dict
+    modules: dict
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        command = cc.compose_command()
+        cls.full = cc.resolve(FULL, command)
+        cls.small = cc.resolve(SMALL, command)
+        cls.modules = cc.load_modules()
+
+    def problems(self, model: dict) -> list[str]:
+        return cc.Checker(model, self.modules, image_healthcheck=True).run()
+
+    def broken(self, change, model: dict | None = None) -> list[str]:
+        copied = copy.deepcopy(self.full if model is None else model)
+        change(copied["services"])
+        return self.problems(copied)
+
+    def assertFails(self, problems: list[str], expected: str) -> None:
+        self.assertTrue(
+            any(expected in p for p in problems), f"no problem contains {expected!r}: {problems}"
+        )
+
+    def test_both_files_pass(self) -> None:
+        self.assertEqual(self.problems(self.full), [])
+        self.assertEqual(self.problems(self.small), [])
+
+    def test_full_stack_has_three_brokers_and_a_database_per_shard(self) -> None:
+        services = self.full["services"]
+        brokers = [n for n, s in services.items() if s["image"].startswith("apache/kafka:")]
+        self.assertEqual(brokers, ["kafka-1", "kafka-2", "kafka-3", "topics"])
+        self.assertEqual(services["topics"]["environment"]["REPLICATION_FACTOR"], 3)
+        self.assertEqual(services["topics"]["environment"]["MIN_INSYNC_REPLICAS"], 2)
+        self.assertIn("postgres-eu", services)
+        self.assertIn("postgres-us", services)
+
+    def test_unknown_variable_fails(self) -> None:
+        def change(services):
+            services["writer-eu"]["environment"]["SHARDPIPE_WRITER_POOLSIZE"] = "4"
+
+        self.assertFails(
+            self.broken(change),
+            "writer-eu: SHARDPIPE_WRITER_POOLSIZE is no configuration key of shard-writer",
+        )
+
+    def test_another_services_key_fails(self) -> None:
+        def change(services):
+            services["writer-eu"]["environment"]["SHARDPIPE_QUERY_POOL_SIZE"] = "4"
+
+        self.assertFails(
+            self.broken(change), "SHARDPIPE_QUERY_POOL_SIZE is no configuration key of shard-writer"
+        )
+
+    def test_documented_kafka_client_keys_pass(self) -> None:
+        def change(services):
+            services["writer-eu"]["environment"][
+                "KAFKA_CONSUMERS_SHARD_WRITER_MAX_POLL_RECORDS"
+            ] = "500"
+            services["ingest-api"]["environment"]["KAFKA_PRODUCERS_INGEST_API_LINGER_MS"] = "10"
+
+        self.assertEqual(self.broken(change), [])
+
+    def test_disagreeing_shared_setting_fails(self) -> None:
+        def change(services):
+            services["ingest-api"]["environment"]["SHARDPIPE_PARTITIONS"] = "32"
+
+        self.assertFails(self.broken(change), "SHARDPIPE_PARTITIONS differs between services")
+
+    def test_shared_setting_left_to_its_default_on_one_service_fails(self) -> None:
+        def change(services):
+            del services["ingest-api"]["environment"]["KAFKA_BOOTSTRAP_SERVERS"]
+
+        self.assertFails(
+            self.broken(change),
+            "KAFKA_BOOTSTRAP_SERVERS differs between services: ingest-api='localhost:9092'",
+        )
+
+    def test_published_port_that_is_not_the_http_port_fails(self) -> None:
+        def change(services):
+            services["ingest-api"]["ports"] = ["127.0.0.1:8080:8081/tcp"]
+
+        self.assertFails(
+            self.broken(change), "ingest-api: publishes container port 8081, its HTTP port is 8080"
+        )
+
+    def test_unpublished_api_fails(self) -> None:
+        def change(services):
+            del services["query-service"]["ports"]
+
+        self.assertFails(self.broken(change), "query-service: does not publish its HTTP port 8081")
+
+    def test_published_kafka_fails(self) -> None:
+        def change(services):
+            services["kafka-1"]["ports"] = ["9092:9092/tcp"]
+
+        self.assertFails(self.broken(change), "kafka-1: publishes")
+
+    def test_host_port_published_twice_fails(self) -> None:
+        def change(services):
+            services["writer-us"]["ports"] = ["127.0.0.1:8082:8082/tcp"]
+
+        self.assertFails(self.broken(change), "host port 8082 is already published by")
+
+    def test_image_port_other_than_the_service_port_fails(self) -> None:
+        def change(services):
+            services["query-service"]["build"]["args"]["PORT"] = "8080"
+
+        self.assertFails(
+            self.broken(change),
+            "query-service: build arg PORT=8080, but query-service listens on 8081",
+        )
+
+    def test_missing_service_fails(self) -> None:
+        self.assertFails(
+            self.broken(lambda services: services.pop("ingest-api")), "no service runs ingest-api"
+        )
+
+    def test_shard_without_writer_fails(self) -> None:
+        def change(services):
+            del services["writer-us"]
+            del services["query-service"]["depends_on"]["writer-us"]
+
+        self.assertFails(self.broken(change), "shard us: 0 writers (none); exactly one per shard")
+
+    def test_second_writer_of_a_shard_fails(self) -> None:
+        def change(services):
+            services["writer-eu-2"] = copy.deepcopy(services["writer-eu"])
+            services["writer-eu-2"]["ports"] = ["127.0.0.1:8084:8082/tcp"]
+
+        self.assertFails(self.broken(change), "shard eu: 2 writers (writer-eu, writer-eu-2)")
+
+    def test_scaled_writer_fails(self) -> None:
+        def change(services):
+            services["writer-eu"]["deploy"] = {"replicas": 2}
+
+        self.assertFails(
+            self.broken(change), "writer-eu: 2 replicas; a shard has exactly one writer"
+        )
+
+    def test_writer_of_an_unplaced_shard_fails(self) -> None:
+        def change(services):
+            services["writer-us"]["environment"]["SHARDPIPE_WRITER_SHARD"] = "ap"
+
+        problems = self.broken(change)
+        self.assertFails(problems, "writer-us: shard ap is not in the placement eu=0-7,us=8-15")
+        self.assertFails(problems, "shard us: 0 writers")
+
+    def test_new_shard_in_the_placement_needs_a_writer_and_a_database(self) -> None:
+        def change(services):
+            for name in ("ingest-api", "writer-eu", "writer-us", "query-service"):
+                services[name]["environment"]["SHARDPIPE_PLACEMENT"] = "eu=0-7,us=8-11,ap=12-15"
+
+        problems = self.broken(change)
+        self.assertFails(problems, "shard ap: 0 writers")
+        self.assertFails(
+            problems, "shard ap: its database host postgres-ap is no PostgreSQL service"
+        )
+
+    def test_database_that_is_not_created_fails(self) -> None:
+        def change(services):
+            services["postgres-us"]["environment"]["POSTGRES_DB"] = "shard_usa"
+
+        self.assertFails(
+            self.broken(change), "shard us: postgres-us does not create database shard_us"
+        )
+
+    def test_small_stack_must_create_every_shard_database(self) -> None:
+        def change(services):
+            services["postgres"]["environment"]["SHARD_DATABASES"] = "shard_eu"
+
+        self.assertFails(
+            self.broken(change, self.small), "shard us: postgres does not create database shard_us"
+        )
+
+    def test_database_without_pg_isready_or_named_volume_fails(self) -> None:
+        def change(services):
+            services["postgres-eu"]["healthcheck"]["test"] = ["CMD", "true"]
+            services["postgres-eu"]["volumes"] = ["/srv/pg:/var/lib/postgresql/data:rw"]
+
+        problems = self.broken(change)
+        self.assertFails(problems, "postgres-eu: needs a pg_isready health check")
+        self.assertFails(problems, "postgres-eu: needs a named volume at /var/lib/postgresql/data")
+
+    def test_database_credentials_must_match_the_services(self) -> None:
+        def change(services):
+            services["postgres-eu"]["environment"]["POSTGRES_PASSWORD"] = "other"
+
+        self.assertFails(
+            self.broken(change),
+            "postgres-eu: POSTGRES_PASSWORD differs from SHARDPIPE_DATABASE_PASSWORD",
+        )
+
+    def test_writer_must_wait_for_its_database(self) -> None:
+        def change(services):
+            del services["writer-us"]["depends_on"]["postgres-us"]
+
+        self.assertFails(
+            self.broken(change),
+            "writer-us: must depend on postgres-us with condition service_healthy",
+        )
+
+    def test_bootstrap_naming_no_broker_fails(self) -> None:
+        def change(services):
+            for name in ("ingest-api", "writer-eu", "writer-us", "query-service"):
+                services[name]["environment"][
+                    "KAFKA_BOOTSTRAP_SERVERS"
+                ] = "kafka-1:9092,kafka-4:9092"
+
+        self.assertFails(
+            self.broken(change),
+            "KAFKA_BOOTSTRAP_SERVERS names kafka-4:9092, which is no broker here",
+        )
+
+    def test_brokers_of_different_clusters_fail(self) -> None:
+        def change(services):
+            services["kafka-3"]["environment"]["CLUSTER_ID"] = "MkU3OEVBNTcwNTJENDM2Qg"
+
+        self.assertFails(self.broken(change), "brokers differ in CLUSTER_ID")
+
+    def test_malformed_cluster_id_fails(self) -> None:
+        def change(services):
+            for name in ("kafka-1", "kafka-2", "kafka-3"):
+                services[name]["environment"]["CLUSTER_ID"] = "shardpipe"
+
+        self.assertFails(self.broken(change), "kafka-1: CLUSTER_ID is not a Kafka UUID")
+
+    def test_auto_created_topics_fail(self) -> None:
+        def change(services):
+            del services["kafka-2"]["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]
+
+        self.assertFails(
+            self.broken(change), "kafka-2: KAFKA_AUTO_CREATE_TOPICS_ENABLE must be false"
+        )
+
+    def test_topic_job_must_create_the_services_topic(self) -> None:
+        def change(services):
+            services["topics"]["environment"]["PARTITIONS"] = "8"
+
+        self.assertFails(self.broken(change), "topics: PARTITIONS=8, the services use 16")
+
+    def test_replication_beyond_the_brokers_fails(self) -> None:
+        def change(services):
+            services["topics"]["environment"]["REPLICATION_FACTOR"] = 3
+
+        self.assertFails(
+            self.broken(change, self.small), "topics: replication factor 3 needs 1..1 brokers"
+        )
+
+    def test_min_insync_replicas_equal_to_replication_fails(self) -> None:
+        def change(services):
+            services["topics"]["environment"]["MIN_INSYNC_REPLICAS"] = 3
+
+        self.assertFails(self.broken(change), "topics: min.insync.replicas 3 must be below")
+
+    def test_service_started_before_the_topics_fails(self) -> None:
+        def change(services):
+            del services["ingest-api"]["depends_on"]
+
+        self.assertFails(
+            self.broken(change),
+            "ingest-api: must depend on topics with condition service_completed_successfully",
+        )
+
+    def test_dependency_without_condition_fails(self) -> None:
+        def change(services):
+            services["writer-eu"]["depends_on"]["postgres-eu"] = {"condition": "service_started"}
+
+        self.assertFails(
+            self.broken(change), "writer-eu: depends on postgres-eu without a health condition"
+        )
+
+    def test_waiting_for_health_without_a_check_fails(self) -> None:
+        def change(services):
+            del services["kafka-1"]["healthcheck"]
+
+        self.assertFails(
+            self.broken(change), "topics: waits for kafka-1 to be healthy; it has no check"
+        )
+
+    def test_unpinned_image_fails(self) -> None:
+        def change(services):
+            services["postgres-us"]["image"] = "postgres:latest"
+
+        self.assertFails(self.broken(change), "postgres-us: image postgres:latest is not pinned")
+
+
+class ComposeValidationTest(unittest.TestCase):
+    def test_compose_rejects_an_invalid_file(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = Path(tmp) / "docker-compose.yml"
+            bad.write_text(
+                "services:\n  a:\n    image: postgres:17.7\n    depends_on:\n"
+                "      b:\n        condition: service_ready\n  b:\n    image: postgres:17.7\n",
+                encoding="utf-8",
+            )
+            with self.assertRaisesRegex(ValueError, "config rejects"):
+                cc.resolve(bad, cc.compose_command())
+
+    def test_main_exits_1_on_a_problem(self) -> None:
+        output = io.StringIO()
+        with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(output):
+            lone = Path(tmp) / "docker-compose.yml"
+            lone.write_text("services:\n  db:\n    image: postgres:17.7\n", encoding="utf-8")
+            self.assertEqual(cc.main([str(lone)]), 1)
+        self.assertIn("docker-compose.yml: no service runs ingest-api", output.getvalue())
+
+    def test_main_exits_0_on_the_real_files(self) -> None:
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            self.assertEqual(cc.main([str(FULL), str(SMALL)]), 0)
+        self.assertIn("docker-compose.small.yml: valid", output.getvalue())
+
+
+class ParsingTest(unittest.TestCase):
+    def test_env_name_is_micronauts_mapping(self) -> None:
+        self.assertEqual(
+            cc.env_name("shardpipe.database.url-template"), "SHARDPIPE_DATABASE_URL_TEMPLATE"
+        )
+        self.assertEqual(
+            cc.env_name("kafka.consumers.shard-writer.max.poll.records"),
+            "KAFKA_CONSUMERS_SHARD_WRITER_MAX_POLL_RECORDS",
+        )
+
+    def test_docs_sections_read_keys_and_defaults(self) -> None:
+        markdown = (
+            "## Shared by every service\n\n| key | default | meaning |\n|---|---|---|\n"
+            "| `shardpipe.topic` | `ingest.events` | The topic. |\n"
+            "| `shardpipe.database.password` | (empty) | Password. |\n"
+            "## ingest-api (port 8080)\n"
+            "| `kafka.producers.ingest-api.*` | see below | Any producer setting. |\n"
+        )
+        sections = cc.docs_sections(markdown)
+        self.assertEqual(
+            sections["Shared by every service"],
+            [
+                cc.Setting("shardpipe.topic", "ingest.events", True),
+                cc.Setting("shardpipe.database.password", "", True),
+            ],
+        )
+        wildcard = sections["ingest-api (port 8080)"][0]
+        self.assertTrue(wildcard.matches("KAFKA_PRODUCERS_INGEST_API_LINGER_MS"))
+        self.assertFalse(wildcard.matches("KAFKA_PRODUCERS_SHARD_WRITER_LINGER_MS"))
+
+    def test_ports_in_short_and_long_syntax(self) -> None:
+        short = {"ports": ["127.0.0.1:8080:8080/tcp", "9000:9001", "8443"]}
+        long = {"ports": [{"host_ip": "127.0.0.1", "published": "8080", "target": 8080}]}
+        self.assertEqual(
+            cc.published_ports(short),
+            [("127.0.0.1", "8080", 8080), ("", "9000", 9001), ("", "", 8443)],
+        )
+        self.assertEqual(cc.published_ports(long), [("127.0.0.1", "8080", 8080)])
+
+    def test_volumes_in_short_and_long_syntax(self) -> None:
+        self.assertEqual(
+            cc.volume_targets({"volumes": ["pg:/var/lib/postgresql/data:rw"]}),
+            {"/var/lib/postgresql/data": "pg"},
+        )
+        self.assertEqual(
+            cc.volume_targets({"volumes": [{"type": "volume", "source": "pg", "target": "/data"}]}),
+            {"/data": "pg"},
+        )
+
+    def test_image_pins(self) -> None:
+        self.assertTrue(cc.image_pinned("apache/kafka:4.3.1"))
+        self.assertTrue(cc.image_pinned("eclipse-temurin:17.0.18_8-jre-noble"))
+        self.assertTrue(cc.image_pinned("postgres@sha256:" + "a" * 64))
+        self.assertFalse(cc.image_pinned("postgres"))
+        self.assertFalse(cc.image_pinned("postgres:latest"))
+        self.assertFalse(cc.image_pinned("registry:5000/postgres"))
+        self.assertFalse(cc.image_pinned("postgres:bookworm"))
+
+    def test_cluster_id(self) -> None:
+        self.assertTrue(cc.valid_cluster_id("8dKCYxCLQPK_8qh9gw4eeQ"))
+        self.assertFalse(cc.valid_cluster_id("8dKCYxCLQPK_8qh9gw4ee"))
+        self.assertFalse(cc.valid_cluster_id("not a cluster id!!!!!!"))
+
+    def test_the_real_dockerfile_passes(self) -> None:
+        text = (cc.REPO / "compose" / "Dockerfile").read_text(encoding="utf-8")
+        self.assertEqual(cc.check_dockerfile(text), [])
+
+    def test_dockerfile_mistakes_fail(self) -> None:
+        text = "ARG BASE=eclipse-temurin:latest\nFROM ${BASE}\nUSER root\n"
+        self.assertEqual(
+            cc.check_dockerfile(text),
+            [
+                "Dockerfile: base image eclipse-temurin:latest is not pinned to a version",
+                "Dockerfile: the final stage must switch to a non-root USER",
+                "Dockerfile: the final stage has no HEALTHCHECK",
+            ],
+        )
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One-shot job of the compose stacks: creates the events topic and the dead-letter topic before any
+# service starts (every service checks the events topic at start-up and stops without it), then
+# checks that an existing events topic has the partition count routing is computed for (SPEC 4).
+# Runs in the apache/kafka image; everything comes from the environment the compose file sets.
+set -euo pipefail
+
+: "${BOOTSTRAP:?}" "${TOPIC:?}" "${DLQ_TOPIC:?}" "${PARTITIONS:?}" "${DLQ_PARTITIONS:?}"
+: "${REPLICATION_FACTOR:?}" "${MIN_INSYNC_REPLICAS:?}" "${RETENTION_MS:?}"
+
+topics=/opt/kafka/bin/kafka-topics.sh
+
+create() {
+  local name="$1" partitions="$2"
+  "$topics" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name" \
+    --partitions "$partitions" --replication-factor "$REPLICATION_FACTOR" \
+    --config "min.insync.replicas=$MIN_INSYNC_REPLICAS" --config "retention.ms=$RETENTION_MS"
+}
+
+create "$TOPIC" "$PARTITIONS"
+create "$DLQ_TOPIC" "$DLQ_PARTITIONS"
+
+# --if-not-exists says nothing about an existing topic's size, and routing a topic of another size
+# would put events on the wrong shards; partitions can be added to a topic but never removed.
+actual="$("$topics" --bootstrap-server "$BOOTSTRAP" --describe --topic "$TOPIC" \
+  | sed -n 's/.*PartitionCount: *\([0-9][0-9]*\).*/\1/p')"
+if [ "$actual" != "$PARTITIONS" ]; then
+  echo "topic $TOPIC has $actual partitions, but SHARDPIPE_PARTITIONS is $PARTITIONS;" \
+    "routing needs them equal: recreate the topic or change SHARDPIPE_PARTITIONS" >&2
+  exit 1
+fi
+echo "topics ready: $TOPIC ($PARTITIONS partitions), $DLQ_TOPIC;" \
+  "replication factor $REPLICATION_FACTOR, min.insync.replicas $MIN_INSYNC_REPLICAS"
