@@ -25,6 +25,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * Stops the broker under a running ingest-api: requests answer {@code 503} with {@code Retry-After}
  * and the ids to retry with, health goes DOWN, and once the broker is back on the same ports and
  * log directory, retries with those ids are accepted and the topic holds every event exactly once.
+ * While the broker stalls, requests beyond the in-flight limit are refused at once.
  */
 class KafkaOutageIT {
 
@@ -72,7 +75,11 @@ class KafkaOutageIT {
                 "kafka.producers.ingest-api.request.timeout.ms", 1000,
                 "kafka.producers.ingest-api.delivery.timeout.ms", 3000,
                 "kafka.producers.ingest-api.max.block.ms", 2000,
-                "shardpipe.ingest.retry-after", "2s"));
+                "shardpipe.ingest.retry-after", "2s",
+                // Two events in flight at most, so that one stalled batch fills the publisher.
+                "shardpipe.ingest.max-in-flight-events", 2,
+                "shardpipe.ingest.max-batch-items", 2,
+                "shardpipe.ingest.max-bulk-count", 2));
   }
 
   @AfterEach
@@ -155,6 +162,32 @@ class KafkaOutageIT {
     assertThat(published.values()).as("times each id was published").containsOnly(1L);
   }
 
+  @Test
+  void refusesAtOnceWhatWouldExceedTheInFlightLimitWhileKafkaStalls() throws Exception {
+    broker.close();
+    CompletableFuture<HttpResponse<String>> stalled =
+        CLIENT.sendAsync(
+            request(
+                "/tweets/batch",
+                "[{\"location\":\"europe\",\"owner_id\":1,\"text\":\"a\"},"
+                    + "{\"location\":\"usa\",\"owner_id\":2,\"text\":\"b\"}]"),
+            BodyHandlers.ofString());
+    // While the batch holds both places, another event is refused at once, not queued.
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> refused =
+                  post("/files", "{\"user_id\":3,\"file_name\":\"refused.txt\"}");
+              assertThat(refused.statusCode()).isEqualTo(503);
+              assertThat(refused.headers().firstValue("Retry-After")).hasValue("2");
+              assertThat(refused.body())
+                  .contains("\"type\":\"urn:shardpipe:problem:ingest-overloaded\"")
+                  .contains("nothing of this request was sent");
+            });
+    assertUnavailable(stalled.get(30, TimeUnit.SECONDS));
+  }
+
   private static void assertUnavailable(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -202,13 +235,15 @@ class KafkaOutageIT {
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {
-    return CLIENT.send(
-        HttpRequest.newBuilder(uri(path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(json))
-            .build(),
-        BodyHandlers.ofString());
+    return CLIENT.send(request(path, json), BodyHandlers.ofString());
+  }
+
+  private HttpRequest request(String path, String json) {
+    return HttpRequest.newBuilder(uri(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString(json))
+        .build();
   }
 
   private HttpResponse<String> get(String path) throws Exception {

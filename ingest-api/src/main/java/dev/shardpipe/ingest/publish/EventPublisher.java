@@ -98,25 +98,15 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends one event without waiting for Kafka.
-   *
-   * @param event the event
-   * @return completes with where Kafka stored the event once it is acknowledged; fails with the
-   *     producer's exception (a {@link org.apache.kafka.common.errors.RetriableException} such as a
-   *     {@link TimeoutException} when Kafka could not take it in time), or with {@link
-   *     PublisherBusyException} when too many events are in flight
-   */
-  public CompletableFuture<Published> publish(Event event) {
-    return publishAll(List.of(event)).thenApply(results -> results.get(0));
-  }
-
-  /**
    * Sends events in order without waiting for Kafka, and completes when every one has an answer.
    *
    * @param events the events of one request, at most {@code maxInFlight}
    * @return completes with where Kafka stored each event, in the order given, once every one is
-   *     acknowledged; fails, once every send has finished, with the first failure (as {@link
-   *     #publish}); events after a send that failed at once are not sent
+   *     acknowledged; fails, once every send has finished, with a failure of one of them: the
+   *     producer's exception (a {@link org.apache.kafka.common.errors.RetriableException} such as a
+   *     {@link TimeoutException} when Kafka could not take it in time), or {@link
+   *     PublisherBusyException} at once when too many events are in flight. Events after a send
+   *     that failed at once are not sent.
    */
   public CompletableFuture<List<Published>> publishAll(List<? extends Event> events) {
     int count = events.size();
