@@ -16,6 +16,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -69,10 +70,17 @@ final class BatchController {
       content = {
         @Content(
             mediaType = MediaType.APPLICATION_JSON,
-            array = @ArraySchema(schema = @Schema(implementation = TweetRequest.class))),
+            array =
+                @ArraySchema(
+                    maxItems = 10_000,
+                    schema = @Schema(implementation = TweetRequest.class))),
         @Content(
             mediaType = EventBodies.NDJSON,
-            schema = @Schema(type = "string", description = "one tweet object per line"))
+            schema =
+                @Schema(
+                    type = "string",
+                    format = "ndjson",
+                    description = "one tweet object per line, as in the JSON array"))
       })
   @ApiResponse(
       responseCode = "202",
@@ -100,7 +108,7 @@ final class BatchController {
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
   CompletableFuture<HttpResponse<BatchAccepted>> postTweets(
-      HttpRequest<?> request, @Body byte[] body) {
+      HttpRequest<?> request, @Body @Parameter(hidden = true) byte[] body) {
     Instant now = clock.instant();
     List<TweetEvent> events =
         bodies.batch(
@@ -124,10 +132,17 @@ final class BatchController {
       content = {
         @Content(
             mediaType = MediaType.APPLICATION_JSON,
-            array = @ArraySchema(schema = @Schema(implementation = FileRequest.class))),
+            array =
+                @ArraySchema(
+                    maxItems = 10_000,
+                    schema = @Schema(implementation = FileRequest.class))),
         @Content(
             mediaType = EventBodies.NDJSON,
-            schema = @Schema(type = "string", description = "one file object per line"))
+            schema =
+                @Schema(
+                    type = "string",
+                    format = "ndjson",
+                    description = "one file object per line, as in the JSON array"))
       })
   @ApiResponse(
       responseCode = "202",
@@ -155,7 +170,7 @@ final class BatchController {
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
   CompletableFuture<HttpResponse<BatchAccepted>> postFiles(
-      HttpRequest<?> request, @Body byte[] body) {
+      HttpRequest<?> request, @Body @Parameter(hidden = true) byte[] body) {
     Instant now = clock.instant();
     List<FileEvent> events =
         bodies.batch(
