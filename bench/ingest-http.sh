@@ -7,12 +7,17 @@
 # Usage:
 #   bench/ingest-http.sh [--url http://127.0.0.1:8080] [--duration 60s] [--warmup 15s]
 #                        [--batch-connections 8] [--single-connections 16] [--threads 2]
-#                        [--only batch|single]
+#                        [--only batch|single] [--query-url http://127.0.0.1:8081]
+#                        [--settle-timeout 900]
 #                        [--start-devstack] [--devstack-args "--ingest-port 18080 ..."]
 #
 # Without --start-devstack the devstack must already be running (the README's first command).
 # With it, the script builds nothing: it starts devstack/target/devstack.jar with --clean in a
 # temporary data directory (plus --devstack-args), runs, and stops it again with SIGTERM.
+# Both paths are warmed up first; then the single run, then the batch run. Before the single run
+# the script waits (at most --settle-timeout seconds) until the writers have applied every event
+# so far (query-service's /stats lag is 0 with every shard answering), so that it does not measure
+# beside the writers' catch-up of a batch run's millions of rows.
 # This is a benchmark, not a test: it fails only when it cannot run, never on a slow result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +31,8 @@ threads=2
 start_devstack=false
 devstack_args=""
 only=""
+query_url="http://127.0.0.1:8081"
+settle_timeout=900
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,9 +43,11 @@ while [ $# -gt 0 ]; do
     --single-connections) single_connections="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --query-url) query_url="$2"; shift 2 ;;
+    --settle-timeout) settle_timeout="$2"; shift 2 ;;
     --start-devstack) start_devstack=true; shift ;;
     --devstack-args) devstack_args="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -103,16 +112,61 @@ run() {
   grep '^RESULT' "/tmp/ingest-bench-$name.txt" || true
 }
 
+# Prints the writers' total lag from query-service: a number when every shard answered, "partial"
+# when some did not (their lag is unknown then), nothing when query-service does not answer.
+lag() {
+  local stats
+  stats=$(curl -sf --max-time 10 "$query_url/stats") || return 0
+  if grep -q '"partial":false' <<<"$stats"; then
+    sed -n 's/.*"totals":{[^}]*}[^}]*"lag":\([0-9]*\).*/\1/p' <<<"$stats"
+  else
+    echo partial
+  fi
+}
+
+settle() {
+  local deadline=$((SECONDS + settle_timeout)) current partials=0
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    current=$(lag)
+    if [ -z "$current" ]; then
+      echo "query-service does not answer at $query_url/stats; not waiting for the writers" >&2
+      return
+    fi
+    if [ "$current" = partial ]; then
+      # A busy shard can miss query-service's deadline once; on tables of tens of millions of rows
+      # its row counts miss it every time.
+      partials=$((partials + 1))
+      if [ "$partials" -ge 6 ]; then
+        echo "query-service answers /stats only partially; not waiting for the writers" >&2
+        return
+      fi
+      echo "waiting for the writers: /stats answered partially" >&2
+      sleep 10
+      continue
+    fi
+    if [ "$current" = 0 ]; then
+      echo "writers caught up" >&2
+      return
+    fi
+    echo "waiting for the writers: lag $current events" >&2
+    sleep 10
+  done
+  echo "writers still behind after ${settle_timeout}s; measuring anyway" >&2
+}
+
 echo "ingest-api at $url; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "warm-up ($warmup each), then $duration each"
 batch="" single=""
-if [ "$only" != single ]; then
-  run warmup-batch tweets-batch.lua "$batch_connections" "$warmup" >/dev/null
-  batch=$(run batch tweets-batch.lua "$batch_connections" "$duration")
-fi
+# Warm both paths up first (the JIT compiles them), then measure single requests beside writers
+# at their steady state, then batches: a batch run leaves the writers millions of rows behind.
+[ "$only" = single ] || run warmup-batch tweets-batch.lua "$batch_connections" "$warmup" >/dev/null
+[ "$only" = batch ] || run warmup-single tweet.lua "$single_connections" "$warmup" >/dev/null
 if [ "$only" != batch ]; then
-  run warmup-single tweet.lua "$single_connections" "$warmup" >/dev/null
+  settle
   single=$(run single tweet.lua "$single_connections" "$duration")
+fi
+if [ "$only" != single ]; then
+  batch=$(run batch tweets-batch.lua "$batch_connections" "$duration")
 fi
 
 echo
