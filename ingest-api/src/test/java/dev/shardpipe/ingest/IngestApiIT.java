@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.FileEvent;
+import dev.shardpipe.core.event.Op;
 import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.testing.Infrastructure;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +152,264 @@ class IngestApiIT {
   }
 
   @Test
+  void acceptsABatchAsAJsonArrayAfterKafkaStoredEveryItemInOrder() throws Exception {
+    UUID clientId = UUID.randomUUID();
+    HttpResponse<String> response =
+        post(
+            "/tweets/batch",
+            "[{\"location\":\"europe\",\"owner_id\":1,\"text\":\"one\"},"
+                + "{\"location\":\"usa\",\"owner_id\":2,\"text\":\"two\",\"id\":\""
+                + clientId
+                + "\"},"
+                + "{\"location\":\"asia\",\"owner_id\":3,\"text\":\"three\",\"like_count\":9}]");
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode body = JSON.readValue(response.body(), JsonNode.class);
+    assertThat(body.get("accepted").getIntValue()).isEqualTo(3);
+    JsonNode results = body.get("results");
+    assertThat(results.size()).isEqualTo(3);
+    assertThat(results.get(1).get("id").getStringValue()).isEqualTo(clientId.toString());
+    List<String> texts = new ArrayList<>();
+    for (JsonNode result : results.values()) {
+      TweetEvent stored =
+          (TweetEvent)
+              read(result.get("partition").getIntValue(), result.get("offset").getLongValue());
+      assertThat(stored.id().toString()).isEqualTo(result.get("id").getStringValue());
+      texts.add(stored.data().text());
+    }
+    assertThat(texts).containsExactly("one", "two", "three");
+    assertThat(results.get(0).get("shard").getStringValue()).isEqualTo("eu");
+    assertThat(results.get(1).get("shard").getStringValue()).isEqualTo("us");
+  }
+
+  @Test
+  void acceptsABatchAsNdjsonIgnoringBlankLines() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/files/batch",
+            "application/x-ndjson",
+            "{\"user_id\":5,\"file_name\":\"a.txt\"}\n\n"
+                + "{\"user_id\":6,\"file_name\":\"b.txt\",\"size_bytes\":3}\r\n");
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode results = JSON.readValue(response.body(), JsonNode.class).get("results");
+    assertThat(results.size()).isEqualTo(2);
+    FileEvent second =
+        (FileEvent)
+            read(
+                results.get(1).get("partition").getIntValue(),
+                results.get(1).get("offset").getLongValue());
+    assertThat(second.data().fileName()).isEqualTo("b.txt");
+    assertThat(second.data().userId()).isEqualTo(6);
+  }
+
+  @Test
+  void acceptsTenThousandItemsInOneBatchWithTheDefaultLimits() throws Exception {
+    StringBuilder ndjson = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      ndjson
+          .append("{\"location\":\"europe\",\"owner_id\":")
+          .append(i)
+          .append(",\"text\":\"tweet number ")
+          .append(i)
+          .append(" of a full batch\"}\n");
+    }
+    long before = totalEndOffset();
+    HttpResponse<String> response =
+        post("/tweets/batch", "application/x-ndjson", ndjson.toString());
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(JSON.readValue(response.body(), JsonNode.class).get("accepted").getIntValue())
+        .isEqualTo(10_000);
+    assertThat(totalEndOffset()).isEqualTo(before + 10_000);
+  }
+
+  @Test
+  void rejectsABatchWithInvalidItemsNamingEachByIndexAndPublishesNothing() throws Exception {
+    long before = totalEndOffset();
+    HttpResponse<String> array =
+        post(
+            "/tweets/batch",
+            "[{\"location\":\"europe\",\"owner_id\":1,\"text\":\"fine\"},"
+                + "{\"location\":\"europe\",\"owner_id\":-4,\"text\":\"\"},"
+                + "\"not an object\"]");
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(array.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(array.body())
+        .contains("\"detail\":\"2 of 3 tweets are invalid; nothing was published\"")
+        .contains("{\"field\":\"[1].owner_id\",\"message\":\"must be >= 0, was -4\"}")
+        .contains("{\"field\":\"[1].text\",\"message\":\"must not be empty\"}")
+        .contains("{\"field\":\"[2]\",\"message\":\"must be a JSON object\"}")
+        .doesNotContain("[0]");
+    HttpResponse<String> ndjson =
+        post(
+            "/files/batch",
+            "application/x-ndjson",
+            "{\"user_id\":1,\"file_name\":\"ok\"}\n{\"user_id\":\n{\"file_name\":\"x\"}\n");
+    assertThat(ndjson.statusCode()).isEqualTo(400);
+    assertThat(ndjson.body())
+        .contains("{\"field\":\"[1]\",\"message\":\"is not valid JSON\"}")
+        .contains("{\"field\":\"[2].user_id\",\"message\":\"is required\"}");
+    assertThat(totalEndOffset()).isEqualTo(before);
+  }
+
+  @Test
+  void rejectsABatchThatIsEmptyTooLongOrNotAnArray() throws Exception {
+    assertProblem(post("/tweets/batch", "[]"), 400, "must hold 1 to 10000 items, was 0");
+    assertProblem(post("/tweets/batch", "{\"location\":\"europe\"}"), 400, "must be a JSON array");
+    assertProblem(post("/tweets/batch", "[{\"location\":"), 400, "the body is not valid JSON");
+    String tooMany = "{\"user_id\":1,\"file_name\":\"f\"}\n".repeat(10_001);
+    assertProblem(
+        post("/files/batch", "application/x-ndjson", tooMany),
+        400,
+        "must hold 1 to 10000 items, was 10001");
+  }
+
+  @Test
+  void answersABodyOverItsLimitWith413() throws Exception {
+    String bigTweet =
+        "{\"location\":\"europe\",\"owner_id\":1,\"text\":\"hi\",\"pad\":\""
+            + "x".repeat(70_000)
+            + "\"}";
+    HttpResponse<String> single = post("/tweets", bigTweet);
+    assertProblem(single, 413, "\"max_bytes\":65536");
+    assertThat(single.body()).contains("the body of one tweet is at most 65536 bytes");
+    // The batch limit is micronaut.server.max-request-size, 16 MiB by default.
+    String bigBatch = "[" + "{\"user_id\":1,\"file_name\":\"f\"},".repeat(600_000) + "{}]";
+    HttpResponse<String> batch = post("/files/batch", bigBatch);
+    assertProblem(batch, 413, "\"max_bytes\":16777216");
+  }
+
+  @Test
+  void answersWrongMediaTypeMethodAndPathAsProblems() throws Exception {
+    assertProblem(post("/tweets/batch", "text/csv", "a,b"), 415, "text/csv is not supported");
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/tweets")).GET()), 405, "GET is not allowed on /tweets");
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/tweetz")).GET()), 404, "no resource at /tweetz");
+  }
+
+  @Test
+  void publishesATweetDeleteRoutedByItsShardKey() throws Exception {
+    UUID id = UUID.randomUUID();
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(
+                    uri(
+                        "/tweets/"
+                            + id
+                            + "?location=usa&owner_id=7&occurred_at=2026-02-03T04:05:06Z"))
+                .DELETE());
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode body = JSON.readValue(response.body(), JsonNode.class);
+    assertThat(body.get("partition").getIntValue())
+        .isEqualTo(Routing.defaults().partitionForTweet("usa", 7));
+    Event stored = read(body.get("partition").getIntValue(), body.get("offset").getLongValue());
+    assertThat(stored)
+        .isEqualTo(TweetEvent.delete(id, Instant.parse("2026-02-03T04:05:06Z"), "usa", 7));
+  }
+
+  @Test
+  void publishesAFileDelete() throws Exception {
+    UUID id = UUID.randomUUID();
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(uri("/files/" + id + "?user_id=99")).DELETE());
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode body = JSON.readValue(response.body(), JsonNode.class);
+    Event stored = read(body.get("partition").getIntValue(), body.get("offset").getLongValue());
+    assertThat(stored.op()).isEqualTo(Op.DELETE);
+    assertThat(stored.id()).isEqualTo(id);
+    assertThat(stored.shardKey()).isEqualTo("99");
+  }
+
+  @Test
+  void rejectsADeleteWithoutItsShardKeyOrWithABadId() throws Exception {
+    long before = totalEndOffset();
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/tweets/" + UUID.randomUUID())).DELETE()),
+        400,
+        "{\"field\":\"location\",\"message\":\"is required\"}",
+        "{\"field\":\"owner_id\",\"message\":\"is required\"}");
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/files/" + UUID.randomUUID() + "?user_id=-1")).DELETE()),
+        400,
+        "{\"field\":\"user_id\",\"message\":\"must be >= 0, was -1\"}");
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/files/not-a-uuid?user_id=1")).DELETE()),
+        400,
+        "{\"field\":\"id\",\"message\":\"must be a UUID\"}");
+    assertThat(totalEndOffset()).isEqualTo(before);
+  }
+
+  @Test
+  void publishesSyntheticEventsInBulk() throws Exception {
+    long before = totalEndOffset();
+    HttpResponse<String> files = post("/ingest/bulk?count=250&type=file", "");
+    assertThat(files.statusCode()).isEqualTo(202);
+    assertThat(files.body()).isEqualTo("{\"accepted\":250}");
+    HttpResponse<String> tweets = post("/ingest/bulk?count=100", "");
+    assertThat(tweets.statusCode()).isEqualTo(202);
+    assertThat(totalEndOffset()).isEqualTo(before + 350);
+    assertProblem(
+        post("/ingest/bulk?count=10001&type=file", ""),
+        400,
+        "{\"field\":\"count\",\"message\":\"must be 1 to 10000, was 10001\"}");
+    assertProblem(
+        post("/ingest/bulk?count=1&type=photo", ""),
+        400,
+        "{\"field\":\"type\",\"message\":\"must be \\\"tweet\\\" or \\\"file\\\"\"}");
+  }
+
+  @Test
+  void servesTheOpenApiDocumentAndSwaggerUiFromItsOwnAssets() throws Exception {
+    HttpResponse<String> document =
+        send(HttpRequest.newBuilder(uri("/swagger/ingest-api.yml")).GET());
+    assertThat(document.statusCode()).isEqualTo(200);
+    assertThat(document.body())
+        .contains("openapi: 3.")
+        .contains("/tweets/batch:")
+        .contains("/files/{id}:")
+        .contains("/ingest/bulk:")
+        .contains("application/x-ndjson");
+    HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/swagger-ui/index.html")).GET());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("/swagger-ui/res/swagger-ui-bundle.js")
+        .contains("/swagger/ingest-api.yml")
+        .doesNotContain("unpkg", "cdn");
+    HttpResponse<String> script =
+        send(HttpRequest.newBuilder(uri("/swagger-ui/res/swagger-ui-bundle.js")).GET());
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body().length()).isGreaterThan(100_000);
+  }
+
+  @Test
+  void reportsKafkaInHealthAndCountsEventsInPrometheusMetrics() throws Exception {
+    HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/health")).GET());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"UP\"").contains("kafka");
+
+    post("/files", "{\"user_id\":1,\"file_name\":\"counted.txt\"}");
+    post("/files", "{\"user_id\":-1}");
+    HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/prometheus")).GET());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(
+            counter(
+                metrics.body(),
+                "shardpipe_ingest_events_accepted_total",
+                "type=\"file\"",
+                "op=\"upsert\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(
+            counter(
+                metrics.body(),
+                "shardpipe_ingest_events_rejected_total",
+                "type=\"file\"",
+                "reason=\"invalid\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.body())
+        .contains("shardpipe_ingest_produce_latency_seconds_bucket{")
+        .contains("http_server_requests_seconds_count{");
+  }
+
+  @Test
   void refusesToStartWhenTheTopicHasAnotherPartitionCount() {
     String small = Infrastructure.uniqueName("ingest_small");
     infra.kafka().ensureTopic(small, 4);
@@ -171,13 +431,35 @@ class IngestApiIT {
   }
 
   private static HttpResponse<String> post(String path, String json) throws Exception {
-    return CLIENT.send(
+    return post(path, "application/json", json);
+  }
+
+  private static HttpResponse<String> post(String path, String contentType, String body)
+      throws Exception {
+    return send(
         HttpRequest.newBuilder(uri(path))
-            .timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(json))
-            .build(),
-        BodyHandlers.ofString());
+            .header("Content-Type", contentType)
+            .POST(BodyPublishers.ofString(body)));
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofString());
+  }
+
+  private static void assertProblem(HttpResponse<String> response, int status, String... parts) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.body()).contains("\"status\":" + status).contains(parts);
+  }
+
+  /** The value of one Prometheus sample whose labels include all of {@code labels}. */
+  private static double counter(String exposition, String name, String... labels) {
+    return exposition
+        .lines()
+        .filter(line -> line.startsWith(name + "{"))
+        .filter(line -> List.of(labels).stream().allMatch(line::contains))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static URI uri(String path) {

@@ -40,6 +40,9 @@ public record Problem(
   /** The type of a problem the HTTP status describes completely: {@value}. */
   public static final String ABOUT_BLANK = "about:blank";
 
+  /** The extension member of a {@code 413} that gives the limit in bytes: {@value}. */
+  public static final String MAX_BYTES = "max_bytes";
+
   /**
    * Creates a problem of type {@code about:blank}, titled with the status's reason phrase.
    *
@@ -61,5 +64,15 @@ public record Problem(
    */
   public Problem withInstance(String path) {
     return new Problem(type, title, status, detail, path, errors, extensions);
+  }
+
+  /**
+   * Returns a copy with these extension members instead of the current ones.
+   *
+   * @param members further members defined by the type, such as {@value #MAX_BYTES}
+   * @return the copy
+   */
+  public Problem withExtensions(Map<String, Object> members) {
+    return new Problem(type, title, status, detail, instance, errors, Map.copyOf(members));
   }
 }

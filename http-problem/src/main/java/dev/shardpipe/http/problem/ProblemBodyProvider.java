@@ -11,6 +11,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.codec.CodecException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
 import io.micronaut.json.JsonSyntaxException;
@@ -18,6 +19,7 @@ import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import jakarta.inject.Singleton;
 import java.lang.annotation.Annotation;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders the framework's own errors (no route, wrong method or media type, body too large, a
@@ -28,6 +30,12 @@ import java.util.List;
 @Singleton
 @Replaces(JsonErrorResponseBodyProvider.class)
 final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem> {
+
+  private final long maxRequestSize;
+
+  ProblemBodyProvider(HttpServerConfiguration server) {
+    this.maxRequestSize = server.getMaxRequestSize();
+  }
 
   @Override
   public String contentType() {
@@ -46,7 +54,14 @@ final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem
       return fieldProblem(
           conversion.getArgument(), "must be " + describe(conversion.getArgument()), path);
     }
-    return Problem.of(status, detail(status, context, cause), path);
+    Problem problem = Problem.of(status, detail(status, context, cause), path);
+    // The framework refuses a body over micronaut.server.max-request-size before any controller
+    // sees it; naming the limit lets a client split its batch instead of guessing.
+    if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
+        || cause instanceof ContentLengthExceededException) {
+      return problem.withExtensions(Map.of(Problem.MAX_BYTES, maxRequestSize));
+    }
+    return problem;
   }
 
   private static Problem fieldProblem(Argument<?> argument, String message, String path) {

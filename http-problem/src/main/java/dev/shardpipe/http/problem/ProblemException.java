@@ -45,6 +45,20 @@ public final class ProblemException extends RuntimeException {
   }
 
   /**
+   * A {@code 413}: the body is larger than the endpoint accepts.
+   *
+   * @param detail what was too large, such as {@code a single event's body is at most 65536 bytes}
+   * @param maxBytes the limit, sent as the extension member {@value Problem#MAX_BYTES}
+   * @return the exception
+   */
+  public static ProblemException tooLarge(String detail, long maxBytes) {
+    return new ProblemException(
+        Problem.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE, detail, null)
+            .withExtensions(Map.of(Problem.MAX_BYTES, maxBytes)),
+        null);
+  }
+
+  /**
    * A {@code 404}.
    *
    * @param detail what was not found, such as {@code no tweet with id ...}

@@ -86,7 +86,22 @@ class ProblemResponsesTest {
                 .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString("{\"a\":\"" + "x".repeat(200) + "\"}")));
     assertProblem(
-        response, 413, "\"detail\":\"the request body is larger than this endpoint accepts\"");
+        response,
+        413,
+        "\"detail\":\"the request body is larger than this endpoint accepts\"",
+        "\"max_bytes\":64");
+  }
+
+  @Test
+  void rendersATooLargeProblemExceptionWithItsLimit() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/too-large")).GET());
+    assertProblem(
+        response,
+        413,
+        "\"type\":\"about:blank\"",
+        "\"detail\":\"a single event is at most 10 bytes\"",
+        "\"max_bytes\":10",
+        "\"instance\":\"/too-large\"");
   }
 
   @Test
@@ -168,6 +183,11 @@ class ProblemResponsesTest {
     @Get("/boom")
     String boom() {
       throw new IllegalStateException("secret internal state");
+    }
+
+    @Get("/too-large")
+    String tooLarge() {
+      throw ProblemException.tooLarge("a single event is at most 10 bytes", 10);
     }
 
     @Get("/unavailable")

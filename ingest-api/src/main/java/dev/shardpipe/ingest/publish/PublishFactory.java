@@ -7,6 +7,8 @@ import dev.shardpipe.core.config.TopicLayout;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.ShardKeyPartitioner;
+import dev.shardpipe.ingest.config.IngestConfiguration;
+import dev.shardpipe.ingest.metrics.IngestMetrics;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.configuration.kafka.config.KafkaProducerConfiguration;
 import io.micronaut.context.annotation.Bean;
@@ -15,10 +17,12 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -33,6 +37,8 @@ final class PublishFactory {
   /** The name of the producer block in configuration. */
   static final String CLIENT_NAME = "ingest-api";
 
+  private static final long DEFAULT_MAX_BLOCK_MS = 60_000;
+
   @Context
   @Bean(preDestroy = "close")
   EventPublisher publisher(
@@ -41,7 +47,10 @@ final class PublishFactory {
       PipelineConfiguration pipeline,
       Placement placement,
       EventCodec codec,
-      AdminClient admin)
+      AdminClient admin,
+      IngestConfiguration ingest,
+      IngestMetrics metrics,
+      Clock clock)
       throws InterruptedException {
     TopicLayout.verify(
         admin, pipeline.topic(), pipeline.partitions(), pipeline.topicCheckTimeout());
@@ -54,11 +63,30 @@ final class PublishFactory {
     config.put(ShardKeyPartitioner.PARTITIONS_CONFIG, Integer.toString(pipeline.partitions()));
     config.put(ShardKeyPartitioner.TWEET_LOCATIONS_CONFIG, pipeline.tweetLocations());
     config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_NAME);
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    // Fetch the topic's metadata now, so that the first request's send() does not wait for it.
+    producer.partitionsFor(pipeline.topic());
     return new EventPublisher(
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()),
+        producer,
         codec,
         placement,
-        pipeline.topic());
+        pipeline.topic(),
+        ingest.maxInFlightEvents(),
+        maxBlock(config),
+        metrics,
+        clock);
+  }
+
+  /** The producer's {@code max.block.ms}, parsed as Kafka parses it; Kafka's default is 60 s. */
+  private static Duration maxBlock(Properties config) {
+    Object value = config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+    return Duration.ofMillis(
+        value == null
+            ? DEFAULT_MAX_BLOCK_MS
+            : (Long)
+                ConfigDef.parseType(
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, value, ConfigDef.Type.LONG));
   }
 
   @Singleton

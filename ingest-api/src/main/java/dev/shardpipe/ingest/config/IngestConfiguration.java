@@ -1,0 +1,95 @@
+package dev.shardpipe.ingest.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * ingest-api's own limits, under {@value #PREFIX} (SPEC 6). The batch endpoints' body limit is
+ * Micronaut's {@code micronaut.server.max-request-size}, which the server enforces for every
+ * request before a controller runs; the smaller limit for single events is checked here.
+ *
+ * @param maxEventBytes the largest body of {@code POST /tweets} or {@code POST /files}, in bytes;
+ *     default {@value #DEFAULT_MAX_EVENT_BYTES}; larger answers {@code 413}
+ * @param maxBatchItems the most items one {@code POST /tweets/batch} or {@code /files/batch} may
+ *     carry; default {@value #DEFAULT_MAX_BATCH_ITEMS} (SPEC 6)
+ * @param maxBulkCount the largest {@code count} of {@code POST /ingest/bulk}; default {@value
+ *     #DEFAULT_MAX_BULK_COUNT}
+ * @param maxInFlightEvents how many events may wait for Kafka's acknowledgement at once; a request
+ *     that would exceed it answers {@code 503} at once instead of queueing; default {@value
+ *     #DEFAULT_MAX_IN_FLIGHT_EVENTS}. It bounds the heap a stalled broker can fill; at a few
+ *     hundred bytes per event it also stays well under the producer's {@code buffer.memory} (32 MiB
+ *     by default), so {@code send()} does not wait for buffer space.
+ * @param retryAfter the {@code Retry-After} of a {@code 503}; default {@value #DEFAULT_RETRY_AFTER}
+ */
+@ConfigurationProperties(IngestConfiguration.PREFIX)
+public record IngestConfiguration(
+    @Bindable(defaultValue = "" + DEFAULT_MAX_EVENT_BYTES) int maxEventBytes,
+    @Bindable(defaultValue = "" + DEFAULT_MAX_BATCH_ITEMS) int maxBatchItems,
+    @Bindable(defaultValue = "" + DEFAULT_MAX_BULK_COUNT) int maxBulkCount,
+    @Bindable(defaultValue = "" + DEFAULT_MAX_IN_FLIGHT_EVENTS) int maxInFlightEvents,
+    @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter) {
+
+  /** Prefix of every key: {@value}. */
+  public static final String PREFIX = "shardpipe.ingest";
+
+  /**
+   * Default body limit of a single event, in bytes: {@value}. The largest valid file, with every
+   * character written as a JSON escape, is about 14 KiB; the rest is headroom for ignored fields.
+   */
+  public static final int DEFAULT_MAX_EVENT_BYTES = 65_536;
+
+  /** Default item limit of a batch: {@value} (SPEC 6). */
+  public static final int DEFAULT_MAX_BATCH_ITEMS = 10_000;
+
+  /** Default limit of {@code count} for synthetic events: {@value}. */
+  public static final int DEFAULT_MAX_BULK_COUNT = 10_000;
+
+  /** Default limit of events awaiting Kafka's acknowledgement: {@value}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_EVENTS = 20_000;
+
+  /** Default {@code Retry-After} of a {@code 503}: {@value}. */
+  public static final String DEFAULT_RETRY_AFTER = "1s";
+
+  /**
+   * Checks the limits against each other.
+   *
+   * @throws IllegalArgumentException naming the key and the bad value
+   */
+  public IngestConfiguration {
+    requirePositive("max-event-bytes", maxEventBytes);
+    requirePositive("max-batch-items", maxBatchItems);
+    requirePositive("max-bulk-count", maxBulkCount);
+    requirePositive("max-in-flight-events", maxInFlightEvents);
+    // A request takes all of its events' places at once, so one larger than the limit could never
+    // be published.
+    requireAtMostInFlight("max-batch-items", maxBatchItems, maxInFlightEvents);
+    requireAtMostInFlight("max-bulk-count", maxBulkCount, maxInFlightEvents);
+    if (retryAfter.isNegative() || retryAfter.isZero()) {
+      throw new IllegalArgumentException(
+          PREFIX + ".retry-after must be positive, was " + retryAfter);
+    }
+  }
+
+  private static void requirePositive(String key, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(PREFIX + "." + key + " must be at least 1, was " + value);
+    }
+  }
+
+  private static void requireAtMostInFlight(String key, int value, int maxInFlight) {
+    if (value > maxInFlight) {
+      throw new IllegalArgumentException(
+          PREFIX
+              + "."
+              + key
+              + " ("
+              + value
+              + ") must not exceed "
+              + PREFIX
+              + ".max-in-flight-events ("
+              + maxInFlight
+              + "): such a request could never be published");
+    }
+  }
+}

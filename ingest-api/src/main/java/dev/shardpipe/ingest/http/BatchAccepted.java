@@ -1,0 +1,14 @@
+package dev.shardpipe.ingest.http;
+
+import dev.shardpipe.ingest.publish.Published;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+
+/**
+ * The {@code 202} of a batch (SPEC 6): Kafka acknowledged every item.
+ *
+ * @param accepted how many items, all of them
+ * @param results where each item was stored, in item order
+ */
+@Serdeable
+record BatchAccepted(int accepted, List<Published> results) {}

@@ -1,0 +1,11 @@
+package dev.shardpipe.ingest.http;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * The {@code 202} of {@code POST /ingest/bulk} (SPEC 6): Kafka acknowledged every synthetic event.
+ *
+ * @param accepted how many events were generated and acknowledged
+ */
+@Serdeable
+record BulkAccepted(int accepted) {}
