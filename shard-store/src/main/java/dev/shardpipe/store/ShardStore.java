@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.util.PSQLException;
 
 /**
  * The shard's database as the writer sees it: the SPEC 5 tables, and one transaction per partition
@@ -186,29 +188,19 @@ public final class ShardStore {
    *     partition has no row yet
    * @param nextOffset the offset to resume from once these events are applied
    * @return what was done
-   * @throws SQLException if the database fails; nothing was committed
+   * @throws SQLException if the database fails; nothing was committed. {@link
+   *     SqlErrors#isDataError} tells when the data itself was refused, and {@link #findRefused}
+   *     then finds the events responsible
    * @throws OffsetFencedException if another writer moved the partition's offset
    */
   public AppliedBatch apply(
       int partition, List<Event> events, @Nullable Long expectedNextOffset, long nextOffset)
       throws SQLException {
-    List<TweetEvent> tweetUpserts = new ArrayList<>();
-    List<TweetEvent> tweetDeletes = new ArrayList<>();
-    List<FileEvent> fileUpserts = new ArrayList<>();
-    List<FileEvent> fileDeletes = new ArrayList<>();
-    for (Event event : events) {
-      if (event instanceof TweetEvent tweet) {
-        (tweet.op() == Op.UPSERT ? tweetUpserts : tweetDeletes).add(tweet);
-      } else if (event instanceof FileEvent file) {
-        (file.op() == Op.UPSERT ? fileUpserts : fileDeletes).add(file);
-      }
-    }
+    Split split = Split.of(events);
+    int written;
     try (Connection c = dataSource.getConnection()) {
       try {
-        upsertTweets(c, partition, tweetUpserts);
-        upsertFiles(c, partition, fileUpserts);
-        delete(c, DELETE_TWEETS, partition, tweetDeletes);
-        delete(c, DELETE_FILES, partition, fileDeletes);
+        written = write(c, partition, split);
         if (!advance(c, partition, expectedNextOffset, nextOffset)) {
           c.rollback();
           return alreadyCommittedOrFenced(c, partition, expectedNextOffset, nextOffset);
@@ -220,17 +212,109 @@ public final class ShardStore {
       }
     }
     return new AppliedBatch(
-        partition,
-        nextOffset,
-        tweetUpserts.size() + fileUpserts.size(),
-        tweetDeletes.size() + fileDeletes.size(),
-        false);
+        partition, nextOffset, split.upserts(), split.deletes(), written, false);
   }
 
-  private void upsertTweets(Connection c, int partition, List<TweetEvent> events)
+  /**
+   * Finds the events the database refuses to store, by bisection in one transaction that is always
+   * rolled back: the events are written under a savepoint, and a part that fails with a data error
+   * ({@link SqlErrors#isDataError}) is rolled back to its savepoint and split in two, until single
+   * events remain. Costs about {@code 2 * k * log2(n)} statements for {@code k} refused events
+   * among {@code n}; the writer only calls it after {@link #apply} failed with a data error.
+   *
+   * @param partition the partition the events were consumed from
+   * @param events the events {@link #apply} refused, at most one per id
+   * @return the refused events in list order; empty when each part is accepted on its own, which
+   *     means no single event is to blame
+   * @throws SQLException if the database fails for another reason than the data; nothing is
+   *     committed either way
+   */
+  public List<RefusedEvent> findRefused(int partition, List<Event> events) throws SQLException {
+    List<RefusedEvent> refused = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        bisect(c, partition, events, 0, events.size(), refused);
+      } finally {
+        c.rollback();
+      }
+    }
+    return refused;
+  }
+
+  private void bisect(
+      Connection c, int partition, List<Event> events, int from, int to, List<RefusedEvent> refused)
+      throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    try {
+      write(c, partition, Split.of(events.subList(from, to)));
+      c.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      if (!SqlErrors.isDataError(e)) {
+        throw e;
+      }
+      c.rollback(savepoint);
+      if (to - from == 1) {
+        refused.add(new RefusedEvent(from, e.getSQLState(), serverMessage(e)));
+        return;
+      }
+      int middle = (from + to) >>> 1;
+      bisect(c, partition, events, from, middle, refused);
+      bisect(c, partition, events, middle, to, refused);
+    }
+  }
+
+  /** PostgreSQL's primary message, without the driver's location and detail lines. */
+  private static String serverMessage(SQLException e) {
+    if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      String message = psql.getServerErrorMessage().getMessage();
+      if (message != null) {
+        return message;
+      }
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  /** Writes the rows of one batch and returns how many rows and tombstones changed. */
+  private int write(Connection c, int partition, Split split) throws SQLException {
+    return upsertTweets(c, partition, split.tweetUpserts())
+        + upsertFiles(c, partition, split.fileUpserts())
+        + delete(c, DELETE_TWEETS, partition, split.tweetDeletes())
+        + delete(c, DELETE_FILES, partition, split.fileDeletes());
+  }
+
+  /** A batch's events by table and operation, one statement each. */
+  private record Split(
+      List<TweetEvent> tweetUpserts,
+      List<TweetEvent> tweetDeletes,
+      List<FileEvent> fileUpserts,
+      List<FileEvent> fileDeletes) {
+
+    static Split of(List<Event> events) {
+      Split split =
+          new Split(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (Event event : events) {
+        if (event instanceof TweetEvent tweet) {
+          (tweet.op() == Op.UPSERT ? split.tweetUpserts : split.tweetDeletes).add(tweet);
+        } else if (event instanceof FileEvent file) {
+          (file.op() == Op.UPSERT ? split.fileUpserts : split.fileDeletes).add(file);
+        }
+      }
+      return split;
+    }
+
+    int upserts() {
+      return tweetUpserts.size() + fileUpserts.size();
+    }
+
+    int deletes() {
+      return tweetDeletes.size() + fileDeletes.size();
+    }
+  }
+
+  private int upsertTweets(Connection c, int partition, List<TweetEvent> events)
       throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return 0;
     }
     int n = events.size();
     UUID[] ids = new UUID[n];
@@ -257,14 +341,13 @@ public final class ShardStore {
       s.setArray(5, c.createArrayOf("int4", likes));
       s.setArray(6, c.createArrayOf("timestamptz", times));
       s.setArray(7, partitions(c, partition, n));
-      s.executeUpdate();
+      return s.executeUpdate();
     }
   }
 
-  private void upsertFiles(Connection c, int partition, List<FileEvent> events)
-      throws SQLException {
+  private int upsertFiles(Connection c, int partition, List<FileEvent> events) throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return 0;
     }
     int n = events.size();
     UUID[] ids = new UUID[n];
@@ -291,14 +374,14 @@ public final class ShardStore {
       s.setArray(5, c.createArrayOf("text", types));
       s.setArray(6, c.createArrayOf("timestamptz", times));
       s.setArray(7, partitions(c, partition, n));
-      s.executeUpdate();
+      return s.executeUpdate();
     }
   }
 
-  private static void delete(Connection c, String sql, int partition, List<? extends Event> events)
+  private static int delete(Connection c, String sql, int partition, List<? extends Event> events)
       throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return 0;
     }
     int n = events.size();
     UUID[] ids = new UUID[n];
@@ -311,7 +394,7 @@ public final class ShardStore {
       s.setArray(1, c.createArrayOf("uuid", ids));
       s.setArray(2, c.createArrayOf("timestamptz", times));
       s.setArray(3, partitions(c, partition, n));
-      s.executeUpdate();
+      return s.executeUpdate();
     }
   }
 
@@ -356,7 +439,7 @@ public final class ShardStore {
       c.rollback();
     }
     if (actual != null && actual == nextOffset) {
-      return new AppliedBatch(partition, nextOffset, 0, 0, true);
+      return new AppliedBatch(partition, nextOffset, 0, 0, 0, true);
     }
     throw new OffsetFencedException(
         "shard ["
