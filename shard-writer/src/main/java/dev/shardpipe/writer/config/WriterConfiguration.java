@@ -20,6 +20,10 @@ import java.time.Duration;
  *     interrupted batch is not committed and is applied again after restart; default {@value
  *     #DEFAULT_SHUTDOWN_TIMEOUT}
  * @param poolSize connections to the shard's database; default {@value #DEFAULT_POOL_SIZE}
+ * @param connectionTimeout how long taking a connection from the pool may wait before the attempt
+ *     counts as failed and is retried with backoff; short, so that a database that is back is
+ *     noticed soon; at least 250 ms (HikariCP's floor); default {@value
+ *     #DEFAULT_CONNECTION_TIMEOUT}
  */
 @ConfigurationProperties(WriterConfiguration.PREFIX)
 public record WriterConfiguration(
@@ -28,7 +32,8 @@ public record WriterConfiguration(
     @Bindable(defaultValue = DEFAULT_RETRY_INITIAL_BACKOFF) Duration retryInitialBackoff,
     @Bindable(defaultValue = DEFAULT_RETRY_MAX_BACKOFF) Duration retryMaxBackoff,
     @Bindable(defaultValue = DEFAULT_SHUTDOWN_TIMEOUT) Duration shutdownTimeout,
-    @Bindable(defaultValue = "" + DEFAULT_POOL_SIZE) int poolSize) {
+    @Bindable(defaultValue = "" + DEFAULT_POOL_SIZE) int poolSize,
+    @Bindable(defaultValue = DEFAULT_CONNECTION_TIMEOUT) Duration connectionTimeout) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.writer";
@@ -47,6 +52,11 @@ public record WriterConfiguration(
 
   /** Default pool size: {@value}; one connection writes, the others serve health checks. */
   public static final int DEFAULT_POOL_SIZE = 2;
+
+  /** Default wait for a connection: {@value}. */
+  public static final String DEFAULT_CONNECTION_TIMEOUT = "2s";
+
+  private static final Duration HIKARI_MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
   /**
    * Checks the durations and the pool size.
@@ -71,6 +81,10 @@ public record WriterConfiguration(
     }
     if (poolSize < 1) {
       throw new IllegalArgumentException(PREFIX + ".pool-size must be at least 1, was " + poolSize);
+    }
+    if (connectionTimeout.compareTo(HIKARI_MIN_CONNECTION_TIMEOUT) < 0) {
+      throw new IllegalArgumentException(
+          PREFIX + ".connection-timeout must be at least 250ms, was " + connectionTimeout);
     }
   }
 

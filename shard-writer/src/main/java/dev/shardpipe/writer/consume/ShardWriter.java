@@ -6,14 +6,20 @@ import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.config.TopicLayout;
+import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.store.AppliedBatch;
+import dev.shardpipe.store.RefusedEvent;
 import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.store.SqlErrors;
 import dev.shardpipe.writer.config.WriterConfiguration;
 import dev.shardpipe.writer.config.WriterShard;
+import dev.shardpipe.writer.consume.PartitionBatch.Version;
+import dev.shardpipe.writer.metrics.WriterMetrics;
 import dev.shardpipe.writer.redirect.RecordRedirector;
+import dev.shardpipe.writer.redirect.Redirect;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
@@ -21,8 +27,11 @@ import jakarta.annotation.PreDestroy;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -43,8 +52,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Database and Kafka errors that go away by themselves are retried with capped exponential
  * backoff, holding the same batch: nothing is skipped and nothing is committed until the whole
- * batch succeeds. Any other error stops the writer with a message naming shard, partition and
- * offsets; {@link #termination()} then completes exceptionally.
+ * batch succeeds. When PostgreSQL refuses the data itself (SQLSTATE class 22 or 23, which
+ * validation should already have prevented), the events responsible are found by bisection, sent to
+ * the dead-letter topic with the database's reason, and the rest of the batch is applied. Any other
+ * error stops the writer with a message naming shard, partition and offsets; {@link #termination()}
+ * then completes exceptionally.
  */
 @Context
 public final class ShardWriter {
@@ -72,6 +84,7 @@ public final class ShardWriter {
   private final EventCodec codec;
   private final ShardStore store;
   private final RecordRedirector redirector;
+  private final WriterMetrics metrics;
   private final Supplier<Consumer<byte[], byte[]>> consumers;
   private final AdminClient admin;
   private final Thread thread;
@@ -93,6 +106,7 @@ public final class ShardWriter {
       EventCodec codec,
       ShardStore store,
       RecordRedirector redirector,
+      WriterMetrics metrics,
       Supplier<Consumer<byte[], byte[]>> consumers,
       AdminClient admin) {
     this.shard = shard;
@@ -102,6 +116,7 @@ public final class ShardWriter {
     this.codec = codec;
     this.store = store;
     this.redirector = redirector;
+    this.metrics = metrics;
     this.consumers = consumers;
     this.admin = admin;
     this.thread = new Thread(this::run, "shard-writer-" + shard.name());
@@ -211,14 +226,28 @@ public final class ShardWriter {
           process(
               PartitionBatch.of(partition.partition(), records.records(partition), codec, routing));
         }
+        updateLag(kafka);
       }
       finish(null);
     } catch (WakeupException e) {
       finish(null);
-    } catch (FailsafeException | InterruptedException e) {
+    } catch (InterruptedException e) {
       finish(stopping ? null : e);
     } catch (RuntimeException | Error e) {
-      finish(e);
+      finish(stopping && e instanceof WriterFailure ? null : e);
+    }
+  }
+
+  /**
+   * After a poll's batches are committed the consumer's position is the applied offset, so the
+   * consumer's own lag (its cached end offset minus its position, no request made) is the shard's.
+   */
+  private void updateLag(Consumer<byte[], byte[]> kafka) {
+    for (TopicPartition tp : kafka.assignment()) {
+      OptionalLong lag = kafka.currentLag(tp);
+      if (lag.isPresent()) {
+        metrics.lag(tp.partition(), lag.getAsLong());
+      }
     }
   }
 
@@ -228,14 +257,11 @@ public final class ShardWriter {
       LOG.info("shard [{}]: writer stopped", shard.name());
       termination.complete(null);
     } else {
-      Throwable cause =
-          failure instanceof FailsafeException && failure.getCause() != null
-              ? failure.getCause()
-              : failure;
       state = State.FAILED;
-      lastError = cause.toString();
-      LOG.error("shard [{}]: writer stopped by an error retrying cannot fix", shard.name(), cause);
-      termination.completeExceptionally(cause);
+      lastError = failure.toString();
+      LOG.error(
+          "shard [{}]: writer stopped by an error retrying cannot fix", shard.name(), failure);
+      termination.completeExceptionally(failure);
     }
   }
 
@@ -285,45 +311,111 @@ public final class ShardWriter {
 
   private void process(PartitionBatch batch) throws InterruptedException {
     int partition = batch.partition();
+    String offsets = "offsets " + batch.firstOffset() + ".." + (batch.nextOffset() - 1);
     retry(
         partition,
-        "sending dead letters and forwards",
+        "sending dead letters and forwards from " + offsets,
         () -> {
           redirector.send(batch.redirects());
           return null;
         });
-    AppliedBatch applied =
-        retry(
-            partition,
-            "committing offsets " + batch.firstOffset() + ".." + (batch.nextOffset() - 1),
-            () ->
-                store.apply(
-                    partition, batch.events(), expectedOffsets.get(partition), batch.nextOffset()));
+    Set<Long> refused = new HashSet<>();
+    AppliedBatch applied = null;
+    while (applied == null) {
+      List<Version> winners = batch.winners(refused);
+      List<Event> events = winners.stream().map(Version::event).toList();
+      try {
+        applied =
+            retry(
+                partition,
+                "committing " + offsets,
+                () -> {
+                  Timer.Sample sample = metrics.startTransaction();
+                  AppliedBatch done =
+                      store.apply(
+                          partition, events, expectedOffsets.get(partition), batch.nextOffset());
+                  metrics.committed(sample, batch.records(), done.rowsWritten());
+                  return done;
+                });
+      } catch (WriterFailure failure) {
+        if (!(failure.getCause() instanceof SQLException sql) || !SqlErrors.isDataError(sql)) {
+          throw failure;
+        }
+        List<Redirect> deadLetters = refusedByTheDatabase(batch, offsets, winners, events, failure);
+        deadLetters.forEach(dead -> refused.add(dead.record().offset()));
+      }
+    }
     expectedOffsets.put(partition, batch.nextOffset());
+    metrics.redirected(batch.deadLetters(), refused.size(), batch.forwards());
     if (state == State.RETRYING) {
       state = State.RUNNING;
       lastError = null;
     }
-    if (batch.deadLetters() > 0 || batch.forwards() > 0) {
+    if (batch.deadLetters() > 0 || batch.forwards() > 0 || !refused.isEmpty()) {
       LOG.info(
-          "shard [{}] partition [{}] offsets [{}..{}]: {} dead letters, {} forwarded",
+          "shard [{}] partition [{}] {}: {} dead letters, {} refused by the database, {}"
+              + " forwarded",
           shard.name(),
           partition,
-          batch.firstOffset(),
-          batch.nextOffset() - 1,
+          offsets,
           batch.deadLetters(),
+          refused.size(),
           batch.forwards());
     }
     LOG.debug(
-        "shard [{}] partition [{}] offsets [{}..{}]: {} records, {} upserts, {} deletes{}",
+        "shard [{}] partition [{}] {}: {} records, {} upserts, {} deletes, {} rows written{}",
         shard.name(),
         partition,
-        batch.firstOffset(),
-        batch.nextOffset() - 1,
+        offsets,
         batch.records(),
         applied.upserts(),
         applied.deletes(),
+        applied.rowsWritten(),
         applied.alreadyCommitted() ? " (already committed by an earlier attempt)" : "");
+  }
+
+  /**
+   * PostgreSQL refused the batch's data (SQLSTATE class 22 or 23). Finds the events responsible,
+   * sends their records to the dead-letter topic with the database's reason, and returns them so
+   * that the rest of the batch is applied without them. An error no single event causes stays
+   * fatal.
+   */
+  private List<Redirect> refusedByTheDatabase(
+      PartitionBatch batch,
+      String offsets,
+      List<Version> winners,
+      List<Event> events,
+      WriterFailure failure)
+      throws InterruptedException {
+    int partition = batch.partition();
+    List<RefusedEvent> found =
+        retry(
+            partition,
+            "finding the events the database refused in " + offsets,
+            () -> store.findRefused(partition, events));
+    if (found.isEmpty()) {
+      throw failure;
+    }
+    List<Redirect> deadLetters = new ArrayList<>(found.size());
+    for (RefusedEvent refused : found) {
+      Version version = winners.get(refused.index());
+      LOG.warn(
+          "shard [{}] partition [{}] offset [{}]: event {} sent to the dead-letter topic: {}",
+          shard.name(),
+          partition,
+          version.record().offset(),
+          version.event().id(),
+          refused.reason());
+      deadLetters.add(new Redirect.DeadLetter(version.record(), refused.reason()));
+    }
+    retry(
+        partition,
+        "sending the events the database refused in " + offsets + " to the dead-letter topic",
+        () -> {
+          redirector.send(deadLetters);
+          return null;
+        });
+    return deadLetters;
   }
 
   private <T> T retry(int partition, String what, CheckedSupplier<T> action)
@@ -355,10 +447,37 @@ public final class ShardWriter {
       if (e.getCause() instanceof InterruptedException interrupted) {
         throw interrupted;
       }
-      throw new FailsafeException(
-          new IllegalStateException(
-              "shard [" + shard.name() + "] partition [" + partition + "]: " + what + " failed",
-              e.getCause()));
+      throw new WriterFailure(
+          "shard ["
+              + shard.name()
+              + "] partition ["
+              + (partition < 0 ? "-" : partition)
+              + "]: "
+              + what
+              + " failed: "
+              + e.getCause(),
+          e.getCause());
+    } catch (RuntimeException e) {
+      throw new WriterFailure(
+          "shard ["
+              + shard.name()
+              + "] partition ["
+              + (partition < 0 ? "-" : partition)
+              + "]: "
+              + what
+              + " failed: "
+              + e,
+          e);
+    }
+  }
+
+  /** An error retrying cannot fix, named by shard, partition and what failed. */
+  private static final class WriterFailure extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    WriterFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
