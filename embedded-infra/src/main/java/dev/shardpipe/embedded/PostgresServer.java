@@ -32,12 +32,10 @@ public final class PostgresServer implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
-  private final Map<String, String> settings;
 
-  private PostgresServer(EmbeddedPostgres postgres, Path dataDir, Map<String, String> settings) {
+  private PostgresServer(EmbeddedPostgres postgres, Path dataDir) {
     this.postgres = postgres;
     this.dataDir = dataDir;
-    this.settings = Map.copyOf(settings);
   }
 
   /**
@@ -66,7 +64,7 @@ public final class PostgresServer implements AutoCloseable {
             .setServerConfig("synchronous_commit", "on")
             .setServerConfig("max_connections", "200");
     settings.forEach(builder::setServerConfig);
-    PostgresServer server = new PostgresServer(builder.start(), dataDir, settings);
+    PostgresServer server = new PostgresServer(builder.start(), dataDir);
     LOG.info("PostgreSQL [127.0.0.1:{}] ready, data dir {}", chosen, dataDir);
     return server;
   }
@@ -127,20 +125,6 @@ public final class PostgresServer implements AutoCloseable {
       }
       return true;
     }
-  }
-
-  /**
-   * Stops the server and starts it again on the same data directory, port and settings, as an
-   * operator restarting a database would; clients see their connections closed and reconnect.
-   *
-   * @return the running server; this instance is closed
-   * @throws IOException if the server does not stop, or does not start again (for example because
-   *     another process took the port meanwhile)
-   */
-  public PostgresServer restart() throws IOException {
-    int samePort = port();
-    close();
-    return start(dataDir, samePort, settings);
   }
 
   /** Stops the server ({@code pg_ctl stop -m fast}); the data directory is kept. */
