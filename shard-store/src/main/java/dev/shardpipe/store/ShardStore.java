@@ -7,7 +7,6 @@ import dev.shardpipe.core.event.Op;
 import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.TweetEvent;
 import io.micronaut.core.annotation.Nullable;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +14,10 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.util.PSQLException;
@@ -31,9 +28,12 @@ import org.postgresql.util.PSQLException;
  * offsets can never disagree whatever fails (SPEC 8).
  *
  * <p>Rows are written set-based, one statement per table and operation, with the batch passed as
- * arrays and expanded by {@code unnest}. The version rule of SPEC 3 lives in the statements: an
- * upsert replaces a row or tombstone only when its {@code occurred_at} is not older, a delete
- * likewise, so applying any event twice changes nothing.
+ * arrays and expanded by {@code unnest}. The arrays go as {@code text[]}, {@code bigint[]} and
+ * {@code integer[]}, which the driver sends in PostgreSQL's binary format (no quoting in the
+ * driver, no array parsing in the server); ids and times are cast from text in the statement, and
+ * the partition, the same for every row, is one parameter. The version rule of SPEC 3 lives in the
+ * statements: an upsert replaces a row or tombstone only when its {@code occurred_at} is not older,
+ * a delete likewise, so applying any event twice changes nothing.
  *
  * <p>Not thread-safe for one partition: each partition is written by one thread at a time.
  */
@@ -42,8 +42,8 @@ public final class ShardStore {
   private static final String UPSERT_TWEETS =
       """
       WITH input (id, location, owner_id, text, like_count, occurred_at, partition) AS (
-          SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::integer[],
-                               ?::timestamptz[], ?::integer[])
+          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[], ?::bigint[], ?::text[],
+                                               ?::integer[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
           DELETE FROM tweet_tombstones t USING input i
           WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
@@ -66,8 +66,8 @@ public final class ShardStore {
   private static final String UPSERT_FILES =
       """
       WITH input (id, user_id, file_name, size_bytes, content_type, occurred_at, partition) AS (
-          SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[], ?::text[],
-                               ?::timestamptz[], ?::integer[])
+          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::bigint[], ?::text[], ?::bigint[],
+                                               ?::text[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
           DELETE FROM file_metadata_tombstones t USING input i
           WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
@@ -93,7 +93,7 @@ public final class ShardStore {
   private static final String DELETE_TEMPLATE =
       """
       WITH input (id, occurred_at, partition) AS (
-          SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::integer[])
+          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[]::timestamptz[]) AS u
       ), deleted AS (
           DELETE FROM %1$s r USING input i WHERE r.id = i.id AND r.occurred_at <= i.occurred_at
       )
@@ -317,16 +317,16 @@ public final class ShardStore {
       return 0;
     }
     int n = events.size();
-    UUID[] ids = new UUID[n];
+    String[] ids = new String[n];
     String[] locations = new String[n];
-    Long[] owners = new Long[n];
+    long[] owners = new long[n];
     String[] texts = new String[n];
-    Integer[] likes = new Integer[n];
+    int[] likes = new int[n];
     String[] times = new String[n];
     for (int i = 0; i < n; i++) {
       TweetEvent e = events.get(i);
       Tweet t = e.data();
-      ids[i] = e.id();
+      ids[i] = e.id().toString();
       locations[i] = t.location();
       owners[i] = t.ownerId();
       texts[i] = t.text();
@@ -334,13 +334,13 @@ public final class ShardStore {
       times[i] = e.occurredAt().toString();
     }
     try (PreparedStatement s = c.prepareStatement(UPSERT_TWEETS)) {
-      s.setArray(1, c.createArrayOf("uuid", ids));
-      s.setArray(2, c.createArrayOf("text", locations));
-      s.setArray(3, c.createArrayOf("int8", owners));
-      s.setArray(4, c.createArrayOf("text", texts));
-      s.setArray(5, c.createArrayOf("int4", likes));
-      s.setArray(6, c.createArrayOf("timestamptz", times));
-      s.setArray(7, partitions(c, partition, n));
+      s.setInt(1, partition);
+      s.setObject(2, ids);
+      s.setObject(3, locations);
+      s.setObject(4, owners);
+      s.setObject(5, texts);
+      s.setObject(6, likes);
+      s.setObject(7, times);
       return s.executeUpdate();
     }
   }
@@ -350,8 +350,8 @@ public final class ShardStore {
       return 0;
     }
     int n = events.size();
-    UUID[] ids = new UUID[n];
-    Long[] users = new Long[n];
+    String[] ids = new String[n];
+    long[] users = new long[n];
     String[] names = new String[n];
     Long[] sizes = new Long[n];
     String[] types = new String[n];
@@ -359,7 +359,7 @@ public final class ShardStore {
     for (int i = 0; i < n; i++) {
       FileEvent e = events.get(i);
       FileMetadata f = e.data();
-      ids[i] = e.id();
+      ids[i] = e.id().toString();
       users[i] = f.userId();
       names[i] = f.fileName();
       sizes[i] = f.sizeBytes();
@@ -367,13 +367,13 @@ public final class ShardStore {
       times[i] = e.occurredAt().toString();
     }
     try (PreparedStatement s = c.prepareStatement(UPSERT_FILES)) {
-      s.setArray(1, c.createArrayOf("uuid", ids));
-      s.setArray(2, c.createArrayOf("int8", users));
-      s.setArray(3, c.createArrayOf("text", names));
-      s.setArray(4, c.createArrayOf("int8", sizes));
-      s.setArray(5, c.createArrayOf("text", types));
-      s.setArray(6, c.createArrayOf("timestamptz", times));
-      s.setArray(7, partitions(c, partition, n));
+      s.setInt(1, partition);
+      s.setObject(2, ids);
+      s.setObject(3, users);
+      s.setObject(4, names);
+      s.setObject(5, sizes);
+      s.setObject(6, types);
+      s.setObject(7, times);
       return s.executeUpdate();
     }
   }
@@ -384,24 +384,18 @@ public final class ShardStore {
       return 0;
     }
     int n = events.size();
-    UUID[] ids = new UUID[n];
+    String[] ids = new String[n];
     String[] times = new String[n];
     for (int i = 0; i < n; i++) {
-      ids[i] = events.get(i).id();
+      ids[i] = events.get(i).id().toString();
       times[i] = events.get(i).occurredAt().toString();
     }
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setArray(1, c.createArrayOf("uuid", ids));
-      s.setArray(2, c.createArrayOf("timestamptz", times));
-      s.setArray(3, partitions(c, partition, n));
+      s.setInt(1, partition);
+      s.setObject(2, ids);
+      s.setObject(3, times);
       return s.executeUpdate();
     }
-  }
-
-  private static Array partitions(Connection c, int partition, int n) throws SQLException {
-    Integer[] values = new Integer[n];
-    Arrays.fill(values, partition);
-    return c.createArrayOf("int4", values);
   }
 
   private boolean advance(Connection c, int partition, @Nullable Long expected, long nextOffset)
