@@ -95,6 +95,13 @@ public final class BenchCommand {
     private List<String> writerArguments = new ArrayList<>();
 
     @Option(
+        names = "--writer-jvm-option",
+        description =
+            "A JVM option of both writers, repeatable; given at all, these replace the defaults"
+                + " (-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError, the devstack's).")
+    private List<String> writerJvmOptions = new ArrayList<>();
+
+    @Option(
         names = "--timeout",
         defaultValue = "PT10M",
         description = "The longest the writers may take (default: ${DEFAULT-VALUE}).")
@@ -114,7 +121,9 @@ public final class BenchCommand {
               seed,
               baselineBatchSize,
               settings,
-              WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS,
+              writerJvmOptions.isEmpty()
+                  ? WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS
+                  : writerJvmOptions,
               writerArguments,
               timeout);
       WriterDrainResult result = new WriterDrainBenchmark(options).run();

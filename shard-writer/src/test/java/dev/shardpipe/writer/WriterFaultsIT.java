@@ -82,7 +82,9 @@ class WriterFaultsIT {
 
   @Test
   void appliesEveryEventOnceWhenTheShardDatabaseStopsAndStartsAgainUnderLoad() throws Exception {
-    startWriter("pg");
+    // Two partitions at a time, so that concurrent transactions fail and retry together.
+    startWriter(
+        "pg", Map.of("shardpipe.writer.write-concurrency", 2, "shardpipe.writer.pool-size", 3));
     Future<List<TweetEvent>> produced = load.submit(() -> produceSteadily(30_000));
     awaitCommitted(5_000);
 
@@ -98,7 +100,7 @@ class WriterFaultsIT {
 
   @Test
   void appliesEveryEventOnceWhenKafkaStopsAndStartsAgain() throws Exception {
-    startWriter("kafka");
+    startWriter("kafka", Map.of());
     List<TweetEvent> events = new ArrayList<>(produceSteadily(10_000));
     int poisonPartition = ROUTING.partitionForTweet("europe", 1);
     List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -149,21 +151,22 @@ class WriterFaultsIT {
         .hasSize(100);
   }
 
-  private void startWriter(String name) throws Exception {
+  private void startWriter(String name, Map<String, Object> settings) throws Exception {
     topic = name + ".events";
     dlqTopic = topic + ".dlq";
     kafka.ensureTopic(topic, 16);
     kafka.ensureTopic(dlqTopic, 1);
     postgres.createDatabase(name + "_eu");
     url = postgres.jdbcUrl(name + "_eu");
-    writer =
-        ApplicationContext.run(
-            WriterTestKit.writerProperties(
-                kafka.bootstrapServers(),
-                topic,
-                dlqTopic,
-                "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + name + "_{shard}",
-                "eu"));
+    Map<String, Object> properties =
+        WriterTestKit.writerProperties(
+            kafka.bootstrapServers(),
+            topic,
+            dlqTopic,
+            "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + name + "_{shard}",
+            "eu");
+    properties.putAll(settings);
+    writer = ApplicationContext.run(properties);
     await().atMost(WAIT).until(() -> writerState() == ShardWriter.State.RUNNING);
   }
 

@@ -32,19 +32,28 @@ final class JdbcBatchUpsert {
   private JdbcBatchUpsert() {}
 
   /**
-   * Upserts every event and returns how long it took.
+   * Opens the one connection the baseline uses; the caller closes it after measuring.
    *
    * @param jdbcUrl the baseline database, migrated like a shard
+   */
+  static Connection connect(String jdbcUrl) throws SQLException {
+    Connection c = DriverManager.getConnection(jdbcUrl + "&reWriteBatchedInserts=true");
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  /**
+   * Upserts every event and returns how long it took.
+   *
+   * @param c a connection from {@link #connect}
    * @param events the rows
    * @param partitions each event's partition, in the same order
    * @param batchSize rows per batch
    */
-  static Duration run(String jdbcUrl, List<TweetEvent> events, int[] partitions, int batchSize)
+  static Duration run(Connection c, List<TweetEvent> events, int[] partitions, int batchSize)
       throws SQLException {
     long started = System.nanoTime();
-    try (Connection c = DriverManager.getConnection(jdbcUrl + "&reWriteBatchedInserts=true");
-        PreparedStatement upsert = c.prepareStatement(UPSERT)) {
-      c.setAutoCommit(false);
+    try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
       for (int i = 0; i < events.size(); i++) {
         TweetEvent event = events.get(i);
         upsert.setObject(1, event.id());

@@ -123,9 +123,17 @@ public final class WriterDrainBenchmark {
 
       checkpoint(postgres);
       LOG.info("JDBC batch upsert of the same rows into {}", BASELINE_DATABASE);
-      Duration jdbc =
-          JdbcBatchUpsert.run(
-              postgres.jdbcUrl(BASELINE_DATABASE), events, partitions, options.baselineBatchSize());
+      Duration jdbc;
+      Cpu baselineCpu;
+      try (Connection c = JdbcBatchUpsert.connect(postgres.jdbcUrl(BASELINE_DATABASE))) {
+        Duration clientBefore = CpuTime.ofThisJvm();
+        Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
+        jdbc = JdbcBatchUpsert.run(c, events, partitions, options.baselineBatchSize());
+        baselineCpu =
+            new Cpu(
+                CpuTime.ofThisJvm().minus(clientBefore),
+                CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore));
+      }
       long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets");
       requireEvents("the baseline", baselineRows);
       return new WriterDrainResult(
@@ -134,7 +142,13 @@ public final class WriterDrainBenchmark {
           produce,
           drain.wall(),
           drain.fromFirstCommit(),
-          jdbc);
+          jdbc,
+          drain.writersCpu(),
+          drain.thisJvmCpu(),
+          drain.postgresCpu(),
+          baselineCpu.client(),
+          baselineCpu.postgres(),
+          drain.meters());
     }
   }
 
@@ -180,8 +194,18 @@ public final class WriterDrainBenchmark {
     return Duration.ofNanos(System.nanoTime() - started);
   }
 
-  /** What the writers did: times and the rows each shard holds. */
-  private record Drain(Duration wall, Duration fromFirstCommit, Map<String, Long> rowsPerShard) {}
+  /** What the writers did: times, CPU and the rows each shard holds. */
+  private record Drain(
+      Duration wall,
+      Duration fromFirstCommit,
+      Map<String, Long> rowsPerShard,
+      Duration writersCpu,
+      Duration thisJvmCpu,
+      Duration postgresCpu,
+      WriterMeters meters) {}
+
+  /** CPU time of the client and the server during a phase. */
+  private record Cpu(Duration client, Duration postgres) {}
 
   private Drain drain(PostgresServer postgres, KafkaBroker kafka, Placement placement)
       throws IOException, SQLException, InterruptedException {
@@ -211,6 +235,8 @@ public final class WriterDrainBenchmark {
                 supervisor,
                 Clock.systemUTC()));
       }
+      Duration thisJvmBefore = CpuTime.ofThisJvm();
+      Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
       long launched = System.nanoTime();
       for (ServiceProcess writer : writers) {
         writer.start();
@@ -239,6 +265,11 @@ public final class WriterDrainBenchmark {
         }
       }
       long last = System.nanoTime();
+      WriterMeters meters =
+          WriterMeters.scrape(writers.stream().map(w -> w.spec().port()).toList());
+      Duration writersCpu = CpuTime.of(writers.stream().map(ServiceProcess::pid).toList());
+      Duration thisJvmCpu = CpuTime.ofThisJvm().minus(thisJvmBefore);
+      Duration postgresCpu = CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore);
       Map<String, Long> rows = new LinkedHashMap<>();
       long total = 0;
       for (Map.Entry<String, String> shard : urls.entrySet()) {
@@ -248,7 +279,13 @@ public final class WriterDrainBenchmark {
       }
       requireEvents("the writers", total);
       return new Drain(
-          Duration.ofNanos(last - launched), Duration.ofNanos(last - firstCommit), rows);
+          Duration.ofNanos(last - launched),
+          Duration.ofNanos(last - firstCommit),
+          rows,
+          writersCpu,
+          thisJvmCpu,
+          postgresCpu,
+          meters);
     } finally {
       for (ServiceProcess writer : writers) {
         writer.stop(STOP_TIMEOUT);

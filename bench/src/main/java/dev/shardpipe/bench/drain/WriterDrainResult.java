@@ -13,6 +13,13 @@ import java.util.Map;
  *     migration and draining
  * @param writersDrain from the first offset committed to the last: draining alone
  * @param baseline the plain JDBC batch upsert of the same rows into one table of the same schema
+ * @param writersCpu CPU time of the writer JVMs from launch to the last commit, start-up included
+ * @param brokerCpu CPU time of the benchmark's JVM meanwhile: the broker serving the writers, and
+ *     the watcher reading {@code applied_offsets}
+ * @param writersPostgresCpu CPU time of PostgreSQL meanwhile
+ * @param baselineClientCpu CPU time of the benchmark's JVM during the baseline (JDBC client)
+ * @param baselinePostgresCpu CPU time of PostgreSQL during the baseline
+ * @param writerMeters the writers' own batch and transaction meters, summed over both
  */
 public record WriterDrainResult(
     int events,
@@ -20,7 +27,13 @@ public record WriterDrainResult(
     Duration produce,
     Duration writersWall,
     Duration writersDrain,
-    Duration baseline) {
+    Duration baseline,
+    Duration writersCpu,
+    Duration brokerCpu,
+    Duration writersPostgresCpu,
+    Duration baselineClientCpu,
+    Duration baselinePostgresCpu,
+    WriterMeters writerMeters) {
 
   /**
    * Returns the writers' drain rate.
@@ -74,7 +87,11 @@ public record WriterDrainResult(
             + "  writers, first to last commit  %6.1f s  %,10.0f rows/s%n"
             + "  writers, JVM launch to last    %6.1f s  %,10.0f rows/s%n"
             + "  JDBC batch upsert baseline     %6.1f s  %,10.0f rows/s%n"
-            + "  ratio writers/baseline         %6.2f%n",
+            + "  ratio writers/baseline         %6.2f%n"
+            + "writers: %,d partition transactions, %,.0f records each on average, %.1f ms each%n"
+            + "CPU seconds (user+system)%n"
+            + "  writers: writer JVMs %.1f, broker JVM %.1f, PostgreSQL %.1f%n"
+            + "  baseline: JDBC client %.1f, PostgreSQL %.1f%n",
         events,
         rowsPerShard,
         seconds(produce),
@@ -84,7 +101,15 @@ public record WriterDrainResult(
         writersWallRowsPerSecond(),
         seconds(baseline),
         baselineRowsPerSecond(),
-        ratio());
+        ratio(),
+        writerMeters.transactions(),
+        writerMeters.meanBatchSize(),
+        writerMeters.meanTransactionMillis(),
+        seconds(writersCpu),
+        seconds(brokerCpu),
+        seconds(writersPostgresCpu),
+        seconds(baselineClientCpu),
+        seconds(baselinePostgresCpu));
   }
 
   private static double seconds(Duration duration) {

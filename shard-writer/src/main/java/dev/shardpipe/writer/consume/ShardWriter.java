@@ -26,17 +26,22 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -88,12 +93,18 @@ public final class ShardWriter {
   private final Supplier<Consumer<byte[], byte[]>> consumers;
   private final AdminClient admin;
   private final Thread thread;
+  private final ExecutorService partitionWriters;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
-  /** The offset each partition's next commit expects to replace; touched by the loop only. */
-  private final Map<Integer, Long> expectedOffsets = new HashMap<>();
+  /**
+   * The offset each partition's next commit expects to replace; absent until the partition has one.
+   * Each partition is written by one task at a time, and its next task starts only after the loop
+   * has seen the previous one end.
+   */
+  private final Map<Integer, Long> expectedOffsets = new ConcurrentHashMap<>();
 
   private volatile boolean stopping;
+  private volatile boolean failing;
   private volatile State state = State.STARTING;
   private volatile @Nullable String lastError;
   private volatile @Nullable Consumer<byte[], byte[]> consumer;
@@ -120,6 +131,17 @@ public final class ShardWriter {
     this.consumers = consumers;
     this.admin = admin;
     this.thread = new Thread(this::run, "shard-writer-" + shard.name());
+    AtomicInteger writers = new AtomicInteger();
+    this.partitionWriters =
+        Executors.newFixedThreadPool(
+            config.writeConcurrency(),
+            task -> {
+              Thread writer =
+                  new Thread(
+                      task, "shard-writer-" + shard.name() + "-" + writers.incrementAndGet());
+              writer.setDaemon(true);
+              return writer;
+            });
   }
 
   /**
@@ -185,6 +207,7 @@ public final class ShardWriter {
     }
     if (state == State.RETRYING) {
       thread.interrupt();
+      partitionWriters.shutdownNow();
     }
     thread.join(config.shutdownTimeout().toMillis());
     if (thread.isAlive()) {
@@ -193,8 +216,10 @@ public final class ShardWriter {
           shard.name(),
           config.shutdownTimeout());
       thread.interrupt();
+      partitionWriters.shutdownNow();
       thread.join(config.shutdownTimeout().toMillis());
     }
+    partitionWriters.shutdownNow();
   }
 
   private void run() {
@@ -222,10 +247,7 @@ public final class ShardWriter {
           resumeFromEarliest(kafka, e);
           continue;
         }
-        for (TopicPartition partition : records.partitions()) {
-          process(
-              PartitionBatch.of(partition.partition(), records.records(partition), codec, routing));
-        }
+        processAll(records);
         updateLag(kafka);
       }
       finish(null);
@@ -235,6 +257,46 @@ public final class ShardWriter {
       finish(stopping ? null : e);
     } catch (RuntimeException | Error e) {
       finish(stopping && e instanceof WriterFailure ? null : e);
+    }
+  }
+
+  /**
+   * Writes the poll's partitions, up to {@code write-concurrency} at a time, each in its own
+   * transaction on its own connection, and returns once every one is committed, so that a
+   * partition's batches still commit in offset order. Decoding runs in the same tasks, so it
+   * overlaps with other partitions' transactions. When one partition fails for good, the others
+   * stop retrying and the first failure is thrown.
+   */
+  private void processAll(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    List<Future<Void>> tasks = new ArrayList<>(records.partitions().size());
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+      tasks.add(
+          partitionWriters.submit(
+              () -> {
+                process(PartitionBatch.of(tp.partition(), batch, codec, routing));
+                return null;
+              }));
+    }
+    Throwable failure = null;
+    for (Future<Void> task : tasks) {
+      try {
+        task.get();
+      } catch (ExecutionException e) {
+        failing = true;
+        if (failure == null) {
+          failure = e.getCause();
+        }
+      }
+    }
+    if (failure instanceof InterruptedException interrupted) {
+      throw interrupted;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
     }
   }
 
@@ -274,10 +336,10 @@ public final class ShardWriter {
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition tp : assigned) {
       Long next = applied.get(tp.partition());
-      expectedOffsets.put(tp.partition(), next);
       if (next == null) {
         fromStart.add(tp);
       } else {
+        expectedOffsets.put(tp.partition(), next);
         kafka.seek(tp, next);
       }
     }
@@ -425,7 +487,7 @@ public final class ShardWriter {
             .handleIf(ShardWriter::isRetriable)
             .withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
             .withMaxRetries(-1)
-            .abortIf((result, failure) -> stopping)
+            .abortIf((result, failure) -> stopping || failing)
             .onFailedAttempt(
                 event -> {
                   state = State.RETRYING;
