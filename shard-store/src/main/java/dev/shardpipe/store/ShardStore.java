@@ -112,7 +112,8 @@ public final class ShardStore {
 
   /**
    * Advances the offset only from the value this writer expects (compare-and-set), so that two
-   * writers of one shard cannot both apply a partition unnoticed.
+   * writers of one shard cannot both apply a partition unnoticed, and only forward, so that a batch
+   * read from behind the applied offset can never move it back.
    */
   private static final String ADVANCE_OFFSET =
       """
@@ -120,6 +121,7 @@ public final class ShardStore {
       ON CONFLICT (topic, partition) DO UPDATE
           SET next_offset = EXCLUDED.next_offset, updated_at = now()
       WHERE a.next_offset IS NOT DISTINCT FROM ?::bigint
+        AND EXCLUDED.next_offset > a.next_offset
       """;
 
   private static final String READ_OFFSETS =
@@ -192,6 +194,8 @@ public final class ShardStore {
    *     SqlErrors#isDataError} tells when the data itself was refused, and {@link #findRefused}
    *     then finds the events responsible
    * @throws OffsetFencedException if another writer moved the partition's offset
+   * @throws IllegalStateException if {@code nextOffset} is not above the applied offset: the offset
+   *     only moves forward
    */
   public AppliedBatch apply(
       int partition, List<Event> events, @Nullable Long expectedNextOffset, long nextOffset)
@@ -414,9 +418,9 @@ public final class ShardStore {
   }
 
   /**
-   * The offset row did not hold the expected value. Either an earlier attempt of this very
-   * transaction committed and only its acknowledgement was lost (the row already holds our target),
-   * or another writer moved it.
+   * The offset did not advance. Either an earlier attempt of this very transaction committed and
+   * only its acknowledgement was lost (the row already holds our target), or the batch would have
+   * moved the offset back (a bug in the caller), or another writer moved it.
    */
   private AppliedBatch alreadyCommittedOrFenced(
       Connection c, int partition, @Nullable Long expected, long nextOffset) throws SQLException {
@@ -434,6 +438,18 @@ public final class ShardStore {
     }
     if (actual != null && actual == nextOffset) {
       return new AppliedBatch(partition, nextOffset, 0, 0, 0, true);
+    }
+    if (actual != null && actual.equals(expected)) {
+      throw new IllegalStateException(
+          "shard ["
+              + shard
+              + "] partition ["
+              + partition
+              + "]: refusing to move applied_offsets back from "
+              + actual
+              + " to "
+              + nextOffset
+              + "; the batch was read from behind the applied offset");
     }
     throw new OffsetFencedException(
         "shard ["

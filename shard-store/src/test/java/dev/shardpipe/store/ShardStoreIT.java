@@ -151,6 +151,19 @@ class ShardStoreIT {
     assertThat(store.appliedOffsets(List.of(5))).containsExactly(Map.entry(5, 10L));
   }
 
+  @Test
+  void neverMovesAnOffsetBack() throws Exception {
+    store.apply(6, List.of(TestEvents.tweet("europe", 1)), null, 1_000);
+
+    assertThatThrownBy(() -> store.apply(6, List.of(TestEvents.tweet("europe", 1)), 1_000L, 870))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "shard [eu] partition [6]: refusing to move applied_offsets back from 1000 to 870; the"
+                + " batch was read from behind the applied offset");
+    assertThat(store.appliedOffsets(List.of(6))).containsExactly(Map.entry(6, 1_000L));
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isEqualTo(1);
+  }
+
   private void execute(String sql) throws SQLException {
     try (Connection c = dataSource.getConnection();
         Statement statement = c.createStatement()) {

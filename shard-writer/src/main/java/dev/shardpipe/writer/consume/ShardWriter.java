@@ -270,7 +270,10 @@ public final class ShardWriter {
   private void processAll(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
     List<Future<Void>> tasks = new ArrayList<>(records.partitions().size());
     for (TopicPartition tp : records.partitions()) {
-      List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+      List<ConsumerRecord<byte[], byte[]>> batch = notYetApplied(tp, records.records(tp));
+      if (batch.isEmpty()) {
+        continue;
+      }
       tasks.add(
           partitionWriters.submit(
               () -> {
@@ -298,6 +301,30 @@ public final class ShardWriter {
     if (failure instanceof Error error) {
       throw error;
     }
+  }
+
+  /**
+   * Drops records below the partition's applied offset: they are committed already, and applying
+   * or forwarding them again would move {@code applied_offsets} back. The consumer only returns
+   * them if its position was rewound, which the writer never does on purpose; a guard, not a path.
+   */
+  private List<ConsumerRecord<byte[], byte[]>> notYetApplied(
+      TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
+    Long applied = expectedOffsets.get(tp.partition());
+    if (applied == null || records.get(0).offset() >= applied) {
+      return records;
+    }
+    List<ConsumerRecord<byte[], byte[]>> fresh =
+        records.stream().filter(r -> r.offset() >= applied).toList();
+    LOG.warn(
+        "shard [{}] partition [{}]: skipped {} records at offsets {}.. below applied offset {},"
+            + " already applied",
+        shard.name(),
+        tp.partition(),
+        records.size() - fresh.size(),
+        records.get(0).offset(),
+        applied);
+    return fresh;
   }
 
   /**
@@ -343,7 +370,11 @@ public final class ShardWriter {
         kafka.seek(tp, next);
       }
     }
-    kafka.seekToBeginning(fromStart);
+    // seekToBeginning of no partitions means all of them (KafkaConsumer's contract): it would undo
+    // every seek above and re-read each partition from its first offset.
+    if (!fromStart.isEmpty()) {
+      kafka.seekToBeginning(fromStart);
+    }
     LOG.info(
         "shard [{}]: consuming partitions {} of {}, resuming from applied_offsets {}",
         shard.name(),
