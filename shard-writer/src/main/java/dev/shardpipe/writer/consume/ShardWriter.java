@@ -304,9 +304,9 @@ public final class ShardWriter {
   }
 
   /**
-   * Drops records below the partition's applied offset: they are committed already, and applying
-   * or forwarding them again would move {@code applied_offsets} back. The consumer only returns
-   * them if its position was rewound, which the writer never does on purpose; a guard, not a path.
+   * Drops records below the partition's applied offset: they are committed already, and applying or
+   * forwarding them again would move {@code applied_offsets} back. The consumer only returns them
+   * if its position was rewound, which the writer never does on purpose; a guard, not a path.
    */
   private List<ConsumerRecord<byte[], byte[]>> notYetApplied(
       TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
