@@ -3,7 +3,7 @@ package dev.shardpipe.devstack;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
-import dev.shardpipe.devstack.process.ServiceProcess;
+import dev.shardpipe.embedded.process.ServiceProcess;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -42,12 +42,14 @@ public final class KafkaBroker implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final int port;
+  private final int controllerPort;
   private final Path logDir;
   private boolean closed;
 
-  private KafkaBroker(KafkaRaftServer server, int port, Path logDir) {
+  private KafkaBroker(KafkaRaftServer server, int port, int controllerPort, Path logDir) {
     this.server = server;
     this.port = port;
+    this.controllerPort = controllerPort;
     this.logDir = logDir;
   }
 
@@ -71,7 +73,7 @@ public final class KafkaBroker implements AutoCloseable {
     format(logDir, config);
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
     server.startup();
-    KafkaBroker broker = new KafkaBroker(server, clientPort, logDir);
+    KafkaBroker broker = new KafkaBroker(server, clientPort, quorumPort, logDir);
     try {
       broker.awaitReady();
     } catch (RuntimeException e) {
@@ -164,6 +166,28 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * Returns the KRaft controller port.
+   *
+   * @return the port given at start, or the free one chosen then
+   */
+  public int controllerPort() {
+    return controllerPort;
+  }
+
+  /**
+   * Stops the broker and starts it again on the same log directory and ports, so that topics,
+   * records and offsets are kept; clients see the broker disappear and come back.
+   *
+   * @return the running broker; this instance is closed
+   * @throws IOException if the broker cannot start again (for example because another process took
+   *     a port meanwhile)
+   */
+  public KafkaBroker restart() throws IOException {
+    close();
+    return start(logDir, port, controllerPort);
   }
 
   /**

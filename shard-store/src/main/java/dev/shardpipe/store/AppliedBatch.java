@@ -7,8 +7,15 @@ package dev.shardpipe.store;
  * @param nextOffset the offset the writer resumes from, now in {@code applied_offsets}
  * @param upserts events offered as upserts (a row is written unless a newer version exists)
  * @param deletes events offered as deletes
+ * @param rowsWritten rows inserted or replaced plus tombstones written; less than {@code upserts +
+ *     deletes} when a stored version was newer or a redelivered event changed nothing (SPEC 3)
  * @param alreadyCommitted true when an earlier attempt of this same transaction had committed and
  *     only its acknowledgement was lost, so nothing was written again
  */
 public record AppliedBatch(
-    int partition, long nextOffset, int upserts, int deletes, boolean alreadyCommitted) {}
+    int partition,
+    long nextOffset,
+    int upserts,
+    int deletes,
+    int rowsWritten,
+    boolean alreadyCommitted) {}

@@ -7,21 +7,20 @@ import dev.shardpipe.core.event.Op;
 import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.TweetEvent;
 import io.micronaut.core.annotation.Nullable;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.util.PSQLException;
 
 /**
  * The shard's database as the writer sees it: the SPEC 5 tables, and one transaction per partition
@@ -29,9 +28,12 @@ import org.flywaydb.core.Flyway;
  * offsets can never disagree whatever fails (SPEC 8).
  *
  * <p>Rows are written set-based, one statement per table and operation, with the batch passed as
- * arrays and expanded by {@code unnest}. The version rule of SPEC 3 lives in the statements: an
- * upsert replaces a row or tombstone only when its {@code occurred_at} is not older, a delete
- * likewise, so applying any event twice changes nothing.
+ * arrays and expanded by {@code unnest}. The arrays go as {@code text[]}, {@code bigint[]} and
+ * {@code integer[]}, which the driver sends in PostgreSQL's binary format (no quoting in the
+ * driver, no array parsing in the server); ids and times are cast from text in the statement, and
+ * the partition, the same for every row, is one parameter. The version rule of SPEC 3 lives in the
+ * statements: an upsert replaces a row or tombstone only when its {@code occurred_at} is not older,
+ * a delete likewise, so applying any event twice changes nothing.
  *
  * <p>Not thread-safe for one partition: each partition is written by one thread at a time.
  */
@@ -40,8 +42,8 @@ public final class ShardStore {
   private static final String UPSERT_TWEETS =
       """
       WITH input (id, location, owner_id, text, like_count, occurred_at, partition) AS (
-          SELECT * FROM unnest(?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::integer[],
-                               ?::timestamptz[], ?::integer[])
+          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[], ?::bigint[], ?::text[],
+                                               ?::integer[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
           DELETE FROM tweet_tombstones t USING input i
           WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
@@ -64,8 +66,8 @@ public final class ShardStore {
   private static final String UPSERT_FILES =
       """
       WITH input (id, user_id, file_name, size_bytes, content_type, occurred_at, partition) AS (
-          SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[], ?::text[],
-                               ?::timestamptz[], ?::integer[])
+          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::bigint[], ?::text[], ?::bigint[],
+                                               ?::text[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
           DELETE FROM file_metadata_tombstones t USING input i
           WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
@@ -91,7 +93,7 @@ public final class ShardStore {
   private static final String DELETE_TEMPLATE =
       """
       WITH input (id, occurred_at, partition) AS (
-          SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::integer[])
+          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[]::timestamptz[]) AS u
       ), deleted AS (
           DELETE FROM %1$s r USING input i WHERE r.id = i.id AND r.occurred_at <= i.occurred_at
       )
@@ -110,7 +112,8 @@ public final class ShardStore {
 
   /**
    * Advances the offset only from the value this writer expects (compare-and-set), so that two
-   * writers of one shard cannot both apply a partition unnoticed.
+   * writers of one shard cannot both apply a partition unnoticed, and only forward, so that a batch
+   * read from behind the applied offset can never move it back.
    */
   private static final String ADVANCE_OFFSET =
       """
@@ -118,6 +121,7 @@ public final class ShardStore {
       ON CONFLICT (topic, partition) DO UPDATE
           SET next_offset = EXCLUDED.next_offset, updated_at = now()
       WHERE a.next_offset IS NOT DISTINCT FROM ?::bigint
+        AND EXCLUDED.next_offset > a.next_offset
       """;
 
   private static final String READ_OFFSETS =
@@ -186,29 +190,21 @@ public final class ShardStore {
    *     partition has no row yet
    * @param nextOffset the offset to resume from once these events are applied
    * @return what was done
-   * @throws SQLException if the database fails; nothing was committed
+   * @throws SQLException if the database fails; nothing was committed. {@link
+   *     SqlErrors#isDataError} tells when the data itself was refused, and {@link #findRefused}
+   *     then finds the events responsible
    * @throws OffsetFencedException if another writer moved the partition's offset
+   * @throws IllegalStateException if {@code nextOffset} is not above the applied offset: the offset
+   *     only moves forward
    */
   public AppliedBatch apply(
       int partition, List<Event> events, @Nullable Long expectedNextOffset, long nextOffset)
       throws SQLException {
-    List<TweetEvent> tweetUpserts = new ArrayList<>();
-    List<TweetEvent> tweetDeletes = new ArrayList<>();
-    List<FileEvent> fileUpserts = new ArrayList<>();
-    List<FileEvent> fileDeletes = new ArrayList<>();
-    for (Event event : events) {
-      if (event instanceof TweetEvent tweet) {
-        (tweet.op() == Op.UPSERT ? tweetUpserts : tweetDeletes).add(tweet);
-      } else if (event instanceof FileEvent file) {
-        (file.op() == Op.UPSERT ? fileUpserts : fileDeletes).add(file);
-      }
-    }
+    Split split = Split.of(events);
+    int written;
     try (Connection c = dataSource.getConnection()) {
       try {
-        upsertTweets(c, partition, tweetUpserts);
-        upsertFiles(c, partition, fileUpserts);
-        delete(c, DELETE_TWEETS, partition, tweetDeletes);
-        delete(c, DELETE_FILES, partition, fileDeletes);
+        written = write(c, partition, split);
         if (!advance(c, partition, expectedNextOffset, nextOffset)) {
           c.rollback();
           return alreadyCommittedOrFenced(c, partition, expectedNextOffset, nextOffset);
@@ -220,29 +216,121 @@ public final class ShardStore {
       }
     }
     return new AppliedBatch(
-        partition,
-        nextOffset,
-        tweetUpserts.size() + fileUpserts.size(),
-        tweetDeletes.size() + fileDeletes.size(),
-        false);
+        partition, nextOffset, split.upserts(), split.deletes(), written, false);
   }
 
-  private void upsertTweets(Connection c, int partition, List<TweetEvent> events)
+  /**
+   * Finds the events the database refuses to store, by bisection in one transaction that is always
+   * rolled back: the events are written under a savepoint, and a part that fails with a data error
+   * ({@link SqlErrors#isDataError}) is rolled back to its savepoint and split in two, until single
+   * events remain. Costs about {@code 2 * k * log2(n)} statements for {@code k} refused events
+   * among {@code n}; the writer only calls it after {@link #apply} failed with a data error.
+   *
+   * @param partition the partition the events were consumed from
+   * @param events the events {@link #apply} refused, at most one per id
+   * @return the refused events in list order; empty when each part is accepted on its own, which
+   *     means no single event is to blame
+   * @throws SQLException if the database fails for another reason than the data; nothing is
+   *     committed either way
+   */
+  public List<RefusedEvent> findRefused(int partition, List<Event> events) throws SQLException {
+    List<RefusedEvent> refused = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        bisect(c, partition, events, 0, events.size(), refused);
+      } finally {
+        c.rollback();
+      }
+    }
+    return refused;
+  }
+
+  private void bisect(
+      Connection c, int partition, List<Event> events, int from, int to, List<RefusedEvent> refused)
+      throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    try {
+      write(c, partition, Split.of(events.subList(from, to)));
+      c.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      if (!SqlErrors.isDataError(e)) {
+        throw e;
+      }
+      c.rollback(savepoint);
+      if (to - from == 1) {
+        refused.add(new RefusedEvent(from, e.getSQLState(), serverMessage(e)));
+        return;
+      }
+      int middle = (from + to) >>> 1;
+      bisect(c, partition, events, from, middle, refused);
+      bisect(c, partition, events, middle, to, refused);
+    }
+  }
+
+  /** PostgreSQL's primary message, without the driver's location and detail lines. */
+  private static String serverMessage(SQLException e) {
+    if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      String message = psql.getServerErrorMessage().getMessage();
+      if (message != null) {
+        return message;
+      }
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  /** Writes the rows of one batch and returns how many rows and tombstones changed. */
+  private int write(Connection c, int partition, Split split) throws SQLException {
+    return upsertTweets(c, partition, split.tweetUpserts())
+        + upsertFiles(c, partition, split.fileUpserts())
+        + delete(c, DELETE_TWEETS, partition, split.tweetDeletes())
+        + delete(c, DELETE_FILES, partition, split.fileDeletes());
+  }
+
+  /** A batch's events by table and operation, one statement each. */
+  private record Split(
+      List<TweetEvent> tweetUpserts,
+      List<TweetEvent> tweetDeletes,
+      List<FileEvent> fileUpserts,
+      List<FileEvent> fileDeletes) {
+
+    static Split of(List<Event> events) {
+      Split split =
+          new Split(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (Event event : events) {
+        if (event instanceof TweetEvent tweet) {
+          (tweet.op() == Op.UPSERT ? split.tweetUpserts : split.tweetDeletes).add(tweet);
+        } else if (event instanceof FileEvent file) {
+          (file.op() == Op.UPSERT ? split.fileUpserts : split.fileDeletes).add(file);
+        }
+      }
+      return split;
+    }
+
+    int upserts() {
+      return tweetUpserts.size() + fileUpserts.size();
+    }
+
+    int deletes() {
+      return tweetDeletes.size() + fileDeletes.size();
+    }
+  }
+
+  private int upsertTweets(Connection c, int partition, List<TweetEvent> events)
       throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return 0;
     }
     int n = events.size();
-    UUID[] ids = new UUID[n];
+    String[] ids = new String[n];
     String[] locations = new String[n];
-    Long[] owners = new Long[n];
+    long[] owners = new long[n];
     String[] texts = new String[n];
-    Integer[] likes = new Integer[n];
+    int[] likes = new int[n];
     String[] times = new String[n];
     for (int i = 0; i < n; i++) {
       TweetEvent e = events.get(i);
       Tweet t = e.data();
-      ids[i] = e.id();
+      ids[i] = e.id().toString();
       locations[i] = t.location();
       owners[i] = t.ownerId();
       texts[i] = t.text();
@@ -250,25 +338,24 @@ public final class ShardStore {
       times[i] = e.occurredAt().toString();
     }
     try (PreparedStatement s = c.prepareStatement(UPSERT_TWEETS)) {
-      s.setArray(1, c.createArrayOf("uuid", ids));
-      s.setArray(2, c.createArrayOf("text", locations));
-      s.setArray(3, c.createArrayOf("int8", owners));
-      s.setArray(4, c.createArrayOf("text", texts));
-      s.setArray(5, c.createArrayOf("int4", likes));
-      s.setArray(6, c.createArrayOf("timestamptz", times));
-      s.setArray(7, partitions(c, partition, n));
-      s.executeUpdate();
+      s.setInt(1, partition);
+      s.setObject(2, ids);
+      s.setObject(3, locations);
+      s.setObject(4, owners);
+      s.setObject(5, texts);
+      s.setObject(6, likes);
+      s.setObject(7, times);
+      return s.executeUpdate();
     }
   }
 
-  private void upsertFiles(Connection c, int partition, List<FileEvent> events)
-      throws SQLException {
+  private int upsertFiles(Connection c, int partition, List<FileEvent> events) throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return 0;
     }
     int n = events.size();
-    UUID[] ids = new UUID[n];
-    Long[] users = new Long[n];
+    String[] ids = new String[n];
+    long[] users = new long[n];
     String[] names = new String[n];
     Long[] sizes = new Long[n];
     String[] types = new String[n];
@@ -276,7 +363,7 @@ public final class ShardStore {
     for (int i = 0; i < n; i++) {
       FileEvent e = events.get(i);
       FileMetadata f = e.data();
-      ids[i] = e.id();
+      ids[i] = e.id().toString();
       users[i] = f.userId();
       names[i] = f.fileName();
       sizes[i] = f.sizeBytes();
@@ -284,41 +371,35 @@ public final class ShardStore {
       times[i] = e.occurredAt().toString();
     }
     try (PreparedStatement s = c.prepareStatement(UPSERT_FILES)) {
-      s.setArray(1, c.createArrayOf("uuid", ids));
-      s.setArray(2, c.createArrayOf("int8", users));
-      s.setArray(3, c.createArrayOf("text", names));
-      s.setArray(4, c.createArrayOf("int8", sizes));
-      s.setArray(5, c.createArrayOf("text", types));
-      s.setArray(6, c.createArrayOf("timestamptz", times));
-      s.setArray(7, partitions(c, partition, n));
-      s.executeUpdate();
+      s.setInt(1, partition);
+      s.setObject(2, ids);
+      s.setObject(3, users);
+      s.setObject(4, names);
+      s.setObject(5, sizes);
+      s.setObject(6, types);
+      s.setObject(7, times);
+      return s.executeUpdate();
     }
   }
 
-  private static void delete(Connection c, String sql, int partition, List<? extends Event> events)
+  private static int delete(Connection c, String sql, int partition, List<? extends Event> events)
       throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return 0;
     }
     int n = events.size();
-    UUID[] ids = new UUID[n];
+    String[] ids = new String[n];
     String[] times = new String[n];
     for (int i = 0; i < n; i++) {
-      ids[i] = events.get(i).id();
+      ids[i] = events.get(i).id().toString();
       times[i] = events.get(i).occurredAt().toString();
     }
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setArray(1, c.createArrayOf("uuid", ids));
-      s.setArray(2, c.createArrayOf("timestamptz", times));
-      s.setArray(3, partitions(c, partition, n));
-      s.executeUpdate();
+      s.setInt(1, partition);
+      s.setObject(2, ids);
+      s.setObject(3, times);
+      return s.executeUpdate();
     }
-  }
-
-  private static Array partitions(Connection c, int partition, int n) throws SQLException {
-    Integer[] values = new Integer[n];
-    Arrays.fill(values, partition);
-    return c.createArrayOf("int4", values);
   }
 
   private boolean advance(Connection c, int partition, @Nullable Long expected, long nextOffset)
@@ -337,9 +418,9 @@ public final class ShardStore {
   }
 
   /**
-   * The offset row did not hold the expected value. Either an earlier attempt of this very
-   * transaction committed and only its acknowledgement was lost (the row already holds our target),
-   * or another writer moved it.
+   * The offset did not advance. Either an earlier attempt of this very transaction committed and
+   * only its acknowledgement was lost (the row already holds our target), or the batch would have
+   * moved the offset back (a bug in the caller), or another writer moved it.
    */
   private AppliedBatch alreadyCommittedOrFenced(
       Connection c, int partition, @Nullable Long expected, long nextOffset) throws SQLException {
@@ -356,7 +437,19 @@ public final class ShardStore {
       c.rollback();
     }
     if (actual != null && actual == nextOffset) {
-      return new AppliedBatch(partition, nextOffset, 0, 0, true);
+      return new AppliedBatch(partition, nextOffset, 0, 0, 0, true);
+    }
+    if (actual != null && actual.equals(expected)) {
+      throw new IllegalStateException(
+          "shard ["
+              + shard
+              + "] partition ["
+              + partition
+              + "]: refusing to move applied_offsets back from "
+              + actual
+              + " to "
+              + nextOffset
+              + "; the batch was read from behind the applied offset");
     }
     throw new OffsetFencedException(
         "shard ["

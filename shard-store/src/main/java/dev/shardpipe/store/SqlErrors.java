@@ -34,4 +34,18 @@ public final class SqlErrors {
       default -> false;
     };
   }
+
+  /**
+   * Tells whether the database refused the data itself: the same rows fail the same way on every
+   * attempt, so retrying cannot help, but the rows that caused it can be set aside and the rest
+   * applied.
+   *
+   * @param e the error
+   * @return true for data exceptions (class 22, such as a value out of range or an untranslatable
+   *     character) and integrity constraint violations (class 23, such as a failed {@code CHECK})
+   */
+  public static boolean isDataError(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
 }

@@ -50,6 +50,7 @@ final class WriterFactory {
     hikari.setUsername(database.user());
     hikari.setPassword(database.password());
     hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
     hikari.setAutoCommit(false);
     // Start even when the database is down: the writer retries with backoff until it is back.
     hikari.setInitializationFailTimeout(-1);

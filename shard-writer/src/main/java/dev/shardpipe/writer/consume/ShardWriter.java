@@ -6,28 +6,42 @@ import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.config.TopicLayout;
+import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.store.AppliedBatch;
+import dev.shardpipe.store.RefusedEvent;
 import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.store.SqlErrors;
 import dev.shardpipe.writer.config.WriterConfiguration;
 import dev.shardpipe.writer.config.WriterShard;
+import dev.shardpipe.writer.consume.PartitionBatch.Version;
+import dev.shardpipe.writer.metrics.WriterMetrics;
 import dev.shardpipe.writer.redirect.RecordRedirector;
+import dev.shardpipe.writer.redirect.Redirect;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
@@ -43,8 +57,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Database and Kafka errors that go away by themselves are retried with capped exponential
  * backoff, holding the same batch: nothing is skipped and nothing is committed until the whole
- * batch succeeds. Any other error stops the writer with a message naming shard, partition and
- * offsets; {@link #termination()} then completes exceptionally.
+ * batch succeeds. When PostgreSQL refuses the data itself (SQLSTATE class 22 or 23, which
+ * validation should already have prevented), the events responsible are found by bisection, sent to
+ * the dead-letter topic with the database's reason, and the rest of the batch is applied. Any other
+ * error stops the writer with a message naming shard, partition and offsets; {@link #termination()}
+ * then completes exceptionally.
  */
 @Context
 public final class ShardWriter {
@@ -72,15 +89,22 @@ public final class ShardWriter {
   private final EventCodec codec;
   private final ShardStore store;
   private final RecordRedirector redirector;
+  private final WriterMetrics metrics;
   private final Supplier<Consumer<byte[], byte[]>> consumers;
   private final AdminClient admin;
   private final Thread thread;
+  private final ExecutorService partitionWriters;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
-  /** The offset each partition's next commit expects to replace; touched by the loop only. */
-  private final Map<Integer, Long> expectedOffsets = new HashMap<>();
+  /**
+   * The offset each partition's next commit expects to replace; absent until the partition has one.
+   * Each partition is written by one task at a time, and its next task starts only after the loop
+   * has seen the previous one end.
+   */
+  private final Map<Integer, Long> expectedOffsets = new ConcurrentHashMap<>();
 
   private volatile boolean stopping;
+  private volatile boolean failing;
   private volatile State state = State.STARTING;
   private volatile @Nullable String lastError;
   private volatile @Nullable Consumer<byte[], byte[]> consumer;
@@ -93,6 +117,7 @@ public final class ShardWriter {
       EventCodec codec,
       ShardStore store,
       RecordRedirector redirector,
+      WriterMetrics metrics,
       Supplier<Consumer<byte[], byte[]>> consumers,
       AdminClient admin) {
     this.shard = shard;
@@ -102,9 +127,21 @@ public final class ShardWriter {
     this.codec = codec;
     this.store = store;
     this.redirector = redirector;
+    this.metrics = metrics;
     this.consumers = consumers;
     this.admin = admin;
     this.thread = new Thread(this::run, "shard-writer-" + shard.name());
+    AtomicInteger writers = new AtomicInteger();
+    this.partitionWriters =
+        Executors.newFixedThreadPool(
+            config.writeConcurrency(),
+            task -> {
+              Thread writer =
+                  new Thread(
+                      task, "shard-writer-" + shard.name() + "-" + writers.incrementAndGet());
+              writer.setDaemon(true);
+              return writer;
+            });
   }
 
   /**
@@ -170,6 +207,7 @@ public final class ShardWriter {
     }
     if (state == State.RETRYING) {
       thread.interrupt();
+      partitionWriters.shutdownNow();
     }
     thread.join(config.shutdownTimeout().toMillis());
     if (thread.isAlive()) {
@@ -178,8 +216,10 @@ public final class ShardWriter {
           shard.name(),
           config.shutdownTimeout());
       thread.interrupt();
+      partitionWriters.shutdownNow();
       thread.join(config.shutdownTimeout().toMillis());
     }
+    partitionWriters.shutdownNow();
   }
 
   private void run() {
@@ -207,18 +247,96 @@ public final class ShardWriter {
           resumeFromEarliest(kafka, e);
           continue;
         }
-        for (TopicPartition partition : records.partitions()) {
-          process(
-              PartitionBatch.of(partition.partition(), records.records(partition), codec, routing));
-        }
+        processAll(records);
+        updateLag(kafka);
       }
       finish(null);
     } catch (WakeupException e) {
       finish(null);
-    } catch (FailsafeException | InterruptedException e) {
+    } catch (InterruptedException e) {
       finish(stopping ? null : e);
     } catch (RuntimeException | Error e) {
-      finish(e);
+      finish(stopping && e instanceof WriterFailure ? null : e);
+    }
+  }
+
+  /**
+   * Writes the poll's partitions, up to {@code write-concurrency} at a time, each in its own
+   * transaction on its own connection, and returns once every one is committed, so that a
+   * partition's batches still commit in offset order. Decoding runs in the same tasks, so it
+   * overlaps with other partitions' transactions. When one partition fails for good, the others
+   * stop retrying and the first failure is thrown.
+   */
+  private void processAll(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    List<Future<Void>> tasks = new ArrayList<>(records.partitions().size());
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> batch = notYetApplied(tp, records.records(tp));
+      if (batch.isEmpty()) {
+        continue;
+      }
+      tasks.add(
+          partitionWriters.submit(
+              () -> {
+                process(PartitionBatch.of(tp.partition(), batch, codec, routing));
+                return null;
+              }));
+    }
+    Throwable failure = null;
+    for (Future<Void> task : tasks) {
+      try {
+        task.get();
+      } catch (ExecutionException e) {
+        failing = true;
+        if (failure == null) {
+          failure = e.getCause();
+        }
+      }
+    }
+    if (failure instanceof InterruptedException interrupted) {
+      throw interrupted;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+  }
+
+  /**
+   * Drops records below the partition's applied offset: they are committed already, and applying or
+   * forwarding them again would move {@code applied_offsets} back. The consumer only returns them
+   * if its position was rewound, which the writer never does on purpose; a guard, not a path.
+   */
+  private List<ConsumerRecord<byte[], byte[]>> notYetApplied(
+      TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
+    Long applied = expectedOffsets.get(tp.partition());
+    if (applied == null || records.get(0).offset() >= applied) {
+      return records;
+    }
+    List<ConsumerRecord<byte[], byte[]>> fresh =
+        records.stream().filter(r -> r.offset() >= applied).toList();
+    LOG.warn(
+        "shard [{}] partition [{}]: skipped {} records at offsets {}.. below applied offset {},"
+            + " already applied",
+        shard.name(),
+        tp.partition(),
+        records.size() - fresh.size(),
+        records.get(0).offset(),
+        applied);
+    return fresh;
+  }
+
+  /**
+   * After a poll's batches are committed the consumer's position is the applied offset, so the
+   * consumer's own lag (its cached end offset minus its position, no request made) is the shard's.
+   */
+  private void updateLag(Consumer<byte[], byte[]> kafka) {
+    for (TopicPartition tp : kafka.assignment()) {
+      OptionalLong lag = kafka.currentLag(tp);
+      if (lag.isPresent()) {
+        metrics.lag(tp.partition(), lag.getAsLong());
+      }
     }
   }
 
@@ -228,14 +346,11 @@ public final class ShardWriter {
       LOG.info("shard [{}]: writer stopped", shard.name());
       termination.complete(null);
     } else {
-      Throwable cause =
-          failure instanceof FailsafeException && failure.getCause() != null
-              ? failure.getCause()
-              : failure;
       state = State.FAILED;
-      lastError = cause.toString();
-      LOG.error("shard [{}]: writer stopped by an error retrying cannot fix", shard.name(), cause);
-      termination.completeExceptionally(cause);
+      lastError = failure.toString();
+      LOG.error(
+          "shard [{}]: writer stopped by an error retrying cannot fix", shard.name(), failure);
+      termination.completeExceptionally(failure);
     }
   }
 
@@ -248,14 +363,18 @@ public final class ShardWriter {
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition tp : assigned) {
       Long next = applied.get(tp.partition());
-      expectedOffsets.put(tp.partition(), next);
       if (next == null) {
         fromStart.add(tp);
       } else {
+        expectedOffsets.put(tp.partition(), next);
         kafka.seek(tp, next);
       }
     }
-    kafka.seekToBeginning(fromStart);
+    // seekToBeginning of no partitions means all of them (KafkaConsumer's contract): it would undo
+    // every seek above and re-read each partition from its first offset.
+    if (!fromStart.isEmpty()) {
+      kafka.seekToBeginning(fromStart);
+    }
     LOG.info(
         "shard [{}]: consuming partitions {} of {}, resuming from applied_offsets {}",
         shard.name(),
@@ -285,45 +404,111 @@ public final class ShardWriter {
 
   private void process(PartitionBatch batch) throws InterruptedException {
     int partition = batch.partition();
+    String offsets = "offsets " + batch.firstOffset() + ".." + (batch.nextOffset() - 1);
     retry(
         partition,
-        "sending dead letters and forwards",
+        "sending dead letters and forwards from " + offsets,
         () -> {
           redirector.send(batch.redirects());
           return null;
         });
-    AppliedBatch applied =
-        retry(
-            partition,
-            "committing offsets " + batch.firstOffset() + ".." + (batch.nextOffset() - 1),
-            () ->
-                store.apply(
-                    partition, batch.events(), expectedOffsets.get(partition), batch.nextOffset()));
+    Set<Long> refused = new HashSet<>();
+    AppliedBatch applied = null;
+    while (applied == null) {
+      List<Version> winners = batch.winners(refused);
+      List<Event> events = winners.stream().map(Version::event).toList();
+      try {
+        applied =
+            retry(
+                partition,
+                "committing " + offsets,
+                () -> {
+                  Timer.Sample sample = metrics.startTransaction();
+                  AppliedBatch done =
+                      store.apply(
+                          partition, events, expectedOffsets.get(partition), batch.nextOffset());
+                  metrics.committed(sample, batch.records(), done.rowsWritten());
+                  return done;
+                });
+      } catch (WriterFailure failure) {
+        if (!(failure.getCause() instanceof SQLException sql) || !SqlErrors.isDataError(sql)) {
+          throw failure;
+        }
+        List<Redirect> deadLetters = refusedByTheDatabase(batch, offsets, winners, events, failure);
+        deadLetters.forEach(dead -> refused.add(dead.record().offset()));
+      }
+    }
     expectedOffsets.put(partition, batch.nextOffset());
+    metrics.redirected(batch.deadLetters(), refused.size(), batch.forwards());
     if (state == State.RETRYING) {
       state = State.RUNNING;
       lastError = null;
     }
-    if (batch.deadLetters() > 0 || batch.forwards() > 0) {
+    if (batch.deadLetters() > 0 || batch.forwards() > 0 || !refused.isEmpty()) {
       LOG.info(
-          "shard [{}] partition [{}] offsets [{}..{}]: {} dead letters, {} forwarded",
+          "shard [{}] partition [{}] {}: {} dead letters, {} refused by the database, {}"
+              + " forwarded",
           shard.name(),
           partition,
-          batch.firstOffset(),
-          batch.nextOffset() - 1,
+          offsets,
           batch.deadLetters(),
+          refused.size(),
           batch.forwards());
     }
     LOG.debug(
-        "shard [{}] partition [{}] offsets [{}..{}]: {} records, {} upserts, {} deletes{}",
+        "shard [{}] partition [{}] {}: {} records, {} upserts, {} deletes, {} rows written{}",
         shard.name(),
         partition,
-        batch.firstOffset(),
-        batch.nextOffset() - 1,
+        offsets,
         batch.records(),
         applied.upserts(),
         applied.deletes(),
+        applied.rowsWritten(),
         applied.alreadyCommitted() ? " (already committed by an earlier attempt)" : "");
+  }
+
+  /**
+   * PostgreSQL refused the batch's data (SQLSTATE class 22 or 23). Finds the events responsible,
+   * sends their records to the dead-letter topic with the database's reason, and returns them so
+   * that the rest of the batch is applied without them. An error no single event causes stays
+   * fatal.
+   */
+  private List<Redirect> refusedByTheDatabase(
+      PartitionBatch batch,
+      String offsets,
+      List<Version> winners,
+      List<Event> events,
+      WriterFailure failure)
+      throws InterruptedException {
+    int partition = batch.partition();
+    List<RefusedEvent> found =
+        retry(
+            partition,
+            "finding the events the database refused in " + offsets,
+            () -> store.findRefused(partition, events));
+    if (found.isEmpty()) {
+      throw failure;
+    }
+    List<Redirect> deadLetters = new ArrayList<>(found.size());
+    for (RefusedEvent refused : found) {
+      Version version = winners.get(refused.index());
+      LOG.warn(
+          "shard [{}] partition [{}] offset [{}]: event {} sent to the dead-letter topic: {}",
+          shard.name(),
+          partition,
+          version.record().offset(),
+          version.event().id(),
+          refused.reason());
+      deadLetters.add(new Redirect.DeadLetter(version.record(), refused.reason()));
+    }
+    retry(
+        partition,
+        "sending the events the database refused in " + offsets + " to the dead-letter topic",
+        () -> {
+          redirector.send(deadLetters);
+          return null;
+        });
+    return deadLetters;
   }
 
   private <T> T retry(int partition, String what, CheckedSupplier<T> action)
@@ -333,7 +518,7 @@ public final class ShardWriter {
             .handleIf(ShardWriter::isRetriable)
             .withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
             .withMaxRetries(-1)
-            .abortIf((result, failure) -> stopping)
+            .abortIf((result, failure) -> stopping || failing)
             .onFailedAttempt(
                 event -> {
                   state = State.RETRYING;
@@ -355,10 +540,37 @@ public final class ShardWriter {
       if (e.getCause() instanceof InterruptedException interrupted) {
         throw interrupted;
       }
-      throw new FailsafeException(
-          new IllegalStateException(
-              "shard [" + shard.name() + "] partition [" + partition + "]: " + what + " failed",
-              e.getCause()));
+      throw new WriterFailure(
+          "shard ["
+              + shard.name()
+              + "] partition ["
+              + (partition < 0 ? "-" : partition)
+              + "]: "
+              + what
+              + " failed: "
+              + e.getCause(),
+          e.getCause());
+    } catch (RuntimeException e) {
+      throw new WriterFailure(
+          "shard ["
+              + shard.name()
+              + "] partition ["
+              + (partition < 0 ? "-" : partition)
+              + "]: "
+              + what
+              + " failed: "
+              + e,
+          e);
+    }
+  }
+
+  /** An error retrying cannot fix, named by shard, partition and what failed. */
+  private static final class WriterFailure extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    WriterFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.shardpipe.devstack.process;
+package dev.shardpipe.embedded.process;
 
 import java.io.IOException;
 import java.net.URI;
@@ -202,6 +202,29 @@ public final class ServiceProcess {
       LOG.warn("{} did not stop within {}; killing it", spec.name(), timeout);
       current.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Kills the JVM with SIGKILL, as a crash or {@code kill -9} would: it gets no chance to finish
+   * anything. The supervisor restarts it like any other exit.
+   *
+   * @return the killed process's id
+   * @throws InterruptedException if interrupted while waiting for it to die
+   */
+  public long kill() throws InterruptedException {
+    Process current = currentProcess();
+    current.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    return current.pid();
+  }
+
+  /**
+   * Tells whether the JVM runs now; between an exit and its restart it does not.
+   *
+   * @return true while the current process is alive
+   */
+  public boolean isAlive() {
+    Process current = currentProcess();
+    return current != null && current.isAlive();
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.shardpipe.devstack.process;
+package dev.shardpipe.embedded.process;
 
 import java.util.List;
 

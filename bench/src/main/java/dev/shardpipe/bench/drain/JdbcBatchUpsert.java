@@ -1,0 +1,75 @@
+package dev.shardpipe.bench.drain;
+
+import dev.shardpipe.core.event.TweetEvent;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The baseline: what a plain JDBC program reaches upserting the same rows into a table of the same
+ * schema and indexes, one connection, {@code reWriteBatchedInserts=true} (the driver folds a batch
+ * into multi-row {@code INSERT}s), a commit per batch, {@code ON CONFLICT DO UPDATE}. It applies no
+ * version rule and keeps no offsets, so it is an upper bound of what one connection does, not a
+ * writer.
+ */
+final class JdbcBatchUpsert {
+
+  private static final String UPSERT =
+      """
+      INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at, partition)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET
+          location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
+          like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
+          partition = EXCLUDED.partition, ingested_at = now()
+      """;
+
+  private JdbcBatchUpsert() {}
+
+  /**
+   * Opens the one connection the baseline uses; the caller closes it after measuring.
+   *
+   * @param jdbcUrl the baseline database, migrated like a shard
+   */
+  static Connection connect(String jdbcUrl) throws SQLException {
+    Connection c = DriverManager.getConnection(jdbcUrl + "&reWriteBatchedInserts=true");
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  /**
+   * Upserts every event and returns how long it took.
+   *
+   * @param c a connection from {@link #connect}
+   * @param events the rows
+   * @param partitions each event's partition, in the same order
+   * @param batchSize rows per batch
+   */
+  static Duration run(Connection c, List<TweetEvent> events, int[] partitions, int batchSize)
+      throws SQLException {
+    long started = System.nanoTime();
+    try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+      for (int i = 0; i < events.size(); i++) {
+        TweetEvent event = events.get(i);
+        upsert.setObject(1, event.id());
+        upsert.setString(2, event.data().location());
+        upsert.setLong(3, event.data().ownerId());
+        upsert.setString(4, event.data().text());
+        upsert.setInt(5, event.data().likeCount());
+        upsert.setObject(6, OffsetDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC));
+        upsert.setInt(7, partitions[i]);
+        upsert.addBatch();
+        if ((i + 1) % batchSize == 0 || i == events.size() - 1) {
+          upsert.executeBatch();
+          c.commit();
+        }
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+}

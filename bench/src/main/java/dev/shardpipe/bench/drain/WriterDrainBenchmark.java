@@ -1,0 +1,331 @@
+package dev.shardpipe.bench.drain;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.shardpipe.core.config.PipelineConfiguration;
+import dev.shardpipe.core.event.EventCodec;
+import dev.shardpipe.core.event.TweetEvent;
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.embedded.FreePort;
+import dev.shardpipe.embedded.KafkaBroker;
+import dev.shardpipe.embedded.PostgresServer;
+import dev.shardpipe.embedded.process.ServiceProcess;
+import dev.shardpipe.embedded.process.ServiceSpec;
+import dev.shardpipe.store.ShardStore;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer-drain benchmark (issue #4): pre-fills the events topic of a fresh broker with fake
+ * tweets spread over both shards, starts one writer per shard from its jar as a child JVM (as the
+ * devstack does), and times them from launch and from their first commit to the moment their {@code
+ * applied_offsets} cover every record; then upserts the same rows with plain JDBC batches into a
+ * table of the same schema and indexes on the same PostgreSQL server, for comparison.
+ *
+ * <p>Everything runs on 127.0.0.1 in {@link WriterDrainOptions#dataDir()}, which is emptied first.
+ * A suite calls {@link #run()} and reads the {@link WriterDrainResult}.
+ */
+public final class WriterDrainBenchmark {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriterDrainBenchmark.class);
+  private static final String TOPIC = PipelineConfiguration.DEFAULT_TOPIC;
+  private static final String BASELINE_DATABASE = "jdbc_baseline";
+  private static final Duration COMMIT_POLL = Duration.ofMillis(20);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+  private final WriterDrainOptions options;
+
+  /**
+   * Prepares a run.
+   *
+   * @param options how to run
+   */
+  public WriterDrainBenchmark(WriterDrainOptions options) {
+    this.options = options;
+  }
+
+  /**
+   * Runs the benchmark once, end to end, and stops everything it started.
+   *
+   * @return the measurements
+   * @throws IllegalArgumentException if the writer jar is missing (the message says how to build
+   *     it)
+   * @throws IllegalStateException if the writers do not drain the topic within the timeout, or a
+   *     count does not match the events
+   * @throws IOException if a server cannot start or the data directory cannot be written
+   * @throws SQLException if a database statement fails
+   * @throws InterruptedException if interrupted
+   */
+  public WriterDrainResult run() throws IOException, SQLException, InterruptedException {
+    Path jar = options.home().resolve("shard-writer/target/shard-writer.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(
+          jar + " is missing; build it first with: mvn -q -DskipTests package");
+    }
+    deleteRecursively(options.dataDir());
+    Routing routing = Routing.defaults();
+    Placement placement = Placement.parse(Routing.DEFAULT_PARTITIONS, Placement.DEFAULT_PLACEMENT);
+    try (PostgresServer postgres =
+            PostgresServer.start(
+                options.dataDir().resolve("postgres"), 0, options.postgresSettings());
+        KafkaBroker kafka = KafkaBroker.start(options.dataDir().resolve("kafka"), 0, 0)) {
+      kafka.ensureTopic(TOPIC, Routing.DEFAULT_PARTITIONS);
+      kafka.ensureTopic(PipelineConfiguration.DEFAULT_DLQ_TOPIC, 1);
+      for (String shard : placement.shards()) {
+        postgres.createDatabase(database(shard));
+      }
+      postgres.createDatabase(BASELINE_DATABASE);
+      PGSimpleDataSource baseline = new PGSimpleDataSource();
+      baseline.setUrl(postgres.jdbcUrl(BASELINE_DATABASE));
+      new ShardStore(baseline, "baseline", TOPIC).migrate();
+
+      LOG.info("generating {} fake tweets (seed {})", options.events(), options.seed());
+      List<TweetEvent> events = TweetFeed.generate(options.events(), options.seed());
+      int[] partitions = events.stream().mapToInt(routing::partitionFor).toArray();
+      Duration produce = produce(kafka, events, partitions);
+      LOG.info("topic {} pre-filled in {} ms", TOPIC, produce.toMillis());
+
+      checkpoint(postgres);
+      Drain drain = drain(postgres, kafka, placement);
+      LOG.info(
+          "writers drained {} events: {} ms from launch, {} ms from the first commit",
+          options.events(),
+          drain.wall().toMillis(),
+          drain.fromFirstCommit().toMillis());
+
+      checkpoint(postgres);
+      LOG.info("JDBC batch upsert of the same rows into {}", BASELINE_DATABASE);
+      Duration jdbc;
+      Cpu baselineCpu;
+      try (Connection c = JdbcBatchUpsert.connect(postgres.jdbcUrl(BASELINE_DATABASE))) {
+        Duration clientBefore = CpuTime.ofThisJvm();
+        Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
+        jdbc = JdbcBatchUpsert.run(c, events, partitions, options.baselineBatchSize());
+        baselineCpu =
+            new Cpu(
+                CpuTime.ofThisJvm().minus(clientBefore),
+                CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore));
+      }
+      long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets");
+      requireEvents("the baseline", baselineRows);
+      return new WriterDrainResult(
+          options.events(),
+          drain.rowsPerShard(),
+          produce,
+          drain.wall(),
+          drain.fromFirstCommit(),
+          jdbc,
+          drain.writersCpu(),
+          drain.thisJvmCpu(),
+          drain.postgresCpu(),
+          baselineCpu.client(),
+          baselineCpu.postgres(),
+          drain.meters());
+    }
+  }
+
+  private static String database(String shard) {
+    return "shard_" + shard;
+  }
+
+  /** Sends every event with an idempotent {@code acks=all} producer and waits for all acks. */
+  private static Duration produce(KafkaBroker kafka, List<TweetEvent> events, int[] partitions)
+      throws InterruptedException {
+    EventCodec codec = new EventCodec(JsonMapper.createDefault());
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.BATCH_SIZE_CONFIG,
+            262_144,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4");
+    long started = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        TweetEvent event = events.get(i);
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    TOPIC, partitions[i], event.shardKey().getBytes(UTF_8), codec.encode(event))));
+      }
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("pre-filling the topic failed", e.getCause());
+    }
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** What the writers did: times, CPU and the rows each shard holds. */
+  private record Drain(
+      Duration wall,
+      Duration fromFirstCommit,
+      Map<String, Long> rowsPerShard,
+      Duration writersCpu,
+      Duration thisJvmCpu,
+      Duration postgresCpu,
+      WriterMeters meters) {}
+
+  /** CPU time of the client and the server during a phase. */
+  private record Cpu(Duration client, Duration postgres) {}
+
+  private Drain drain(PostgresServer postgres, KafkaBroker kafka, Placement placement)
+      throws IOException, SQLException, InterruptedException {
+    ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
+    List<ServiceProcess> writers = new ArrayList<>();
+    Map<String, String> urls = new LinkedHashMap<>();
+    try {
+      for (String shard : placement.shards()) {
+        urls.put(shard, postgres.jdbcUrl(database(shard)));
+        int port = FreePort.find();
+        List<String> arguments = new ArrayList<>();
+        arguments.add("--kafka.bootstrap.servers=" + kafka.bootstrapServers());
+        arguments.add(
+            "--shardpipe.database.url-template=jdbc:postgresql://127.0.0.1:"
+                + postgres.port()
+                + "/"
+                + database("{shard}"));
+        arguments.add("--shard=" + shard);
+        arguments.add("--micronaut.server.port=" + port);
+        arguments.addAll(options.writerArguments());
+        writers.add(
+            new ServiceProcess(
+                new ServiceSpec("writer-" + shard, "shard-writer", port, arguments),
+                options.home().resolve("shard-writer/target/shard-writer.jar"),
+                options.dataDir().resolve("logs").resolve("writer-" + shard + ".log"),
+                options.writerJvmOptions(),
+                supervisor,
+                Clock.systemUTC()));
+      }
+      Duration thisJvmBefore = CpuTime.ofThisJvm();
+      Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
+      long launched = System.nanoTime();
+      for (ServiceProcess writer : writers) {
+        writer.start();
+      }
+      long firstCommit = -1;
+      long deadline = launched + options.timeout().toNanos();
+      long committed = 0;
+      try (CommitWatcher watcher = new CommitWatcher(urls.values(), TOPIC)) {
+        while (committed < options.events()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "the writers committed "
+                    + committed
+                    + " of "
+                    + options.events()
+                    + " records within "
+                    + options.timeout()
+                    + "; see the logs in "
+                    + options.dataDir().resolve("logs"));
+          }
+          Thread.sleep(COMMIT_POLL.toMillis());
+          committed = watcher.committed();
+          if (committed > 0 && firstCommit < 0) {
+            firstCommit = System.nanoTime();
+          }
+        }
+      }
+      long last = System.nanoTime();
+      WriterMeters meters =
+          WriterMeters.scrape(writers.stream().map(w -> w.spec().port()).toList());
+      Duration writersCpu = CpuTime.of(writers.stream().map(ServiceProcess::pid).toList());
+      Duration thisJvmCpu = CpuTime.ofThisJvm().minus(thisJvmBefore);
+      Duration postgresCpu = CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore);
+      Map<String, Long> rows = new LinkedHashMap<>();
+      long total = 0;
+      for (Map.Entry<String, String> shard : urls.entrySet()) {
+        long n = count(shard.getValue(), "SELECT count(*) FROM tweets");
+        rows.put(shard.getKey(), n);
+        total += n;
+      }
+      requireEvents("the writers", total);
+      return new Drain(
+          Duration.ofNanos(last - launched),
+          Duration.ofNanos(last - firstCommit),
+          rows,
+          writersCpu,
+          thisJvmCpu,
+          postgresCpu,
+          meters);
+    } finally {
+      for (ServiceProcess writer : writers) {
+        writer.stop(STOP_TIMEOUT);
+      }
+      supervisor.shutdownNow();
+    }
+  }
+
+  private void requireEvents(String who, long rows) {
+    if (rows != options.events()) {
+      throw new IllegalStateException(
+          who + " wrote " + rows + " rows for " + options.events() + " distinct events");
+    }
+  }
+
+  private static long count(String url, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement statement = c.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Starts each measured phase without dirty buffers left by the one before. */
+  private static void checkpoint(PostgresServer postgres) throws SQLException {
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"));
+        Statement statement = c.createStatement()) {
+      statement.execute("CHECKPOINT");
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

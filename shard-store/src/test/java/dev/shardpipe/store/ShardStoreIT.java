@@ -1,0 +1,174 @@
+package dev.shardpipe.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardpipe.core.event.Event;
+import dev.shardpipe.core.event.FileEvent;
+import dev.shardpipe.core.event.TweetEvent;
+import dev.shardpipe.testing.Infrastructure;
+import dev.shardpipe.testing.InfrastructureExtension;
+import dev.shardpipe.testing.Sql;
+import dev.shardpipe.testing.TestEvents;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+
+@ExtendWith(InfrastructureExtension.class)
+class ShardStoreIT {
+
+  private static final String TOPIC = "ingest.events";
+
+  private String url;
+  private AutoCommitOff dataSource;
+  private ShardStore store;
+
+  /** The store expects connections with auto-commit off, as the writer's pool hands them out. */
+  private static final class AutoCommitOff extends PGSimpleDataSource {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      Connection c = super.getConnection();
+      c.setAutoCommit(false);
+      return c;
+    }
+  }
+
+  @BeforeEach
+  void migrateAFreshShard(Infrastructure infra) {
+    url = infra.createDatabase(Infrastructure.uniqueName("store"));
+    dataSource = new AutoCommitOff();
+    dataSource.setUrl(url);
+    store = new ShardStore(dataSource, "eu", TOPIC);
+    store.migrate();
+  }
+
+  @Test
+  void writesBothTablesWithAbsentOptionalFieldsAndChangesNothingOnRedelivery() throws Exception {
+    UUID file = UUID.randomUUID();
+    UUID deleted = UUID.randomUUID();
+    Instant t = TestEvents.nextInstant();
+    List<Event> batch =
+        List.of(
+            TweetEvent.upsert(UUID.randomUUID(), t, "europe", 1, "it's \"quoted\", {braced}\\", 3),
+            FileEvent.upsert(file, t, 7, "a/b c.txt", null, null),
+            FileEvent.upsert(deleted, t, 7, "gone.txt", 10L, "text/plain"),
+            TweetEvent.upsert(UUID.randomUUID(), t, "usa", 2, "line\nbreak\ttab", 0));
+    AppliedBatch first = store.apply(3, batch, null, 4);
+    AppliedBatch tombstone =
+        store.apply(3, List.of(FileEvent.delete(deleted, t.plusSeconds(1), 7)), 4L, 5);
+    AppliedBatch again = store.apply(3, batch, 5L, 9);
+
+    assertThat(first.rowsWritten()).isEqualTo(4);
+    assertThat(tombstone.rowsWritten()).isEqualTo(1);
+    assertThat(again.rowsWritten()).isZero();
+    assertThat(Sql.rows(url, "SELECT text FROM tweets WHERE owner_id = 1"))
+        .containsExactly(Map.of("text", "it's \"quoted\", {braced}\\"));
+    assertThat(Sql.rows(url, "SELECT text FROM tweets WHERE owner_id = 2"))
+        .containsExactly(Map.of("text", "line\nbreak\ttab"));
+    Map<String, Object> fileRow = new HashMap<>();
+    fileRow.put("file_name", "a/b c.txt");
+    fileRow.put("size_bytes", null);
+    fileRow.put("content_type", null);
+    fileRow.put("partition", 3);
+    assertThat(
+            Sql.rows(
+                url,
+                "SELECT file_name, size_bytes, content_type, partition FROM file_metadata"
+                    + " WHERE id = ?",
+                file))
+        .containsExactly(fileRow);
+    assertThat(Sql.number(url, "SELECT count(*) FROM file_metadata WHERE id = ?", deleted))
+        .isZero();
+    assertThat(
+            Sql.number(
+                url,
+                "SELECT count(*) FROM tweets WHERE occurred_at = ?",
+                OffsetDateTime.ofInstant(t, ZoneOffset.UTC)))
+        .isEqualTo(2);
+    assertThat(store.appliedOffsets(List.of(3))).containsExactly(Map.entry(3, 9L));
+  }
+
+  @Test
+  void findsExactlyTheEventsTheDatabaseRefusesAndCommitsNothingWhileLooking() throws Exception {
+    execute("ALTER TABLE tweets ADD CONSTRAINT no_refused CHECK (text NOT LIKE 'refused%')");
+    List<Event> batch = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      batch.add(
+          TweetEvent.upsert(
+              UUID.randomUUID(),
+              TestEvents.nextInstant(),
+              "europe",
+              i,
+              i == 3 || i == 64 || i == 99 ? "refused " + i : "fine " + i,
+              0));
+    }
+    assertThatThrownBy(() -> store.apply(0, batch, null, 100))
+        .isInstanceOfSatisfying(
+            SQLException.class, e -> assertThat(SqlErrors.isDataError(e)).isTrue());
+
+    List<RefusedEvent> refused = store.findRefused(0, batch);
+
+    assertThat(refused).extracting(RefusedEvent::index).containsExactly(3, 64, 99);
+    assertThat(refused)
+        .allSatisfy(
+            r -> {
+              assertThat(r.sqlState()).isEqualTo("23514");
+              assertThat(r.reason())
+                  .isEqualTo(
+                      "database refused the event: new row for relation \"tweets\" violates check"
+                          + " constraint \"no_refused\" (SQLSTATE 23514)");
+            });
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isZero();
+    assertThat(store.appliedOffsets(List.of(0))).isEmpty();
+  }
+
+  @Test
+  void refusesToMoveAnOffsetAnotherWriterMovedButRecognisesItsOwnLostCommit() throws Exception {
+    List<Event> batch = List.of(TestEvents.tweet("europe", 1));
+    store.apply(5, batch, null, 10);
+
+    assertThat(store.apply(5, batch, null, 10).alreadyCommitted()).isTrue();
+    assertThatThrownBy(() -> store.apply(5, List.of(TestEvents.tweet("europe", 1)), 7L, 20))
+        .isInstanceOf(OffsetFencedException.class)
+        .hasMessage(
+            "shard [eu] partition [5]: applied_offsets holds 10 where this writer expected 7;"
+                + " another writer of shard eu is applying this partition, and only one writer"
+                + " per shard may run");
+    assertThat(store.appliedOffsets(List.of(5))).containsExactly(Map.entry(5, 10L));
+  }
+
+  @Test
+  void neverMovesAnOffsetBack() throws Exception {
+    store.apply(6, List.of(TestEvents.tweet("europe", 1)), null, 1_000);
+
+    assertThatThrownBy(() -> store.apply(6, List.of(TestEvents.tweet("europe", 1)), 1_000L, 870))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "shard [eu] partition [6]: refusing to move applied_offsets back from 1000 to 870; the"
+                + " batch was read from behind the applied offset");
+    assertThat(store.appliedOffsets(List.of(6))).containsExactly(Map.entry(6, 1_000L));
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isEqualTo(1);
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement statement = c.createStatement()) {
+      statement.execute(sql);
+      c.commit();
+    }
+  }
+}
