@@ -90,4 +90,21 @@ final class Params {
       return null;
     }
   }
+
+  /**
+   * Requires both parts of a shard key or neither, since half a key cannot route a lookup; the
+   * missing part is the one reported.
+   */
+  static void wholeKey(
+      @Nullable String first,
+      String firstName,
+      @Nullable String second,
+      String secondName,
+      List<Violation> violations) {
+    if ((first == null) != (second == null)) {
+      String missing = first == null ? firstName : secondName;
+      String given = first == null ? secondName : firstName;
+      violations.add(new Violation(missing, "is required with " + given));
+    }
+  }
 }
