@@ -2,7 +2,6 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.http.problem.Problem;
-import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
 import dev.shardpipe.query.merge.CursorScope;
@@ -99,9 +98,7 @@ final class FileController {
     int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
     CursorScope scope = CursorScope.of("files").with("user_id", user);
     Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
-    if (!violations.isEmpty()) {
-      throw ProblemException.invalid("the request has invalid parameters", violations);
-    }
+    Params.requireValid(violations);
     return pages.page(
         "the files",
         scope,
@@ -155,9 +152,7 @@ final class FileController {
           String userId) {
     List<Violation> violations = new ArrayList<>();
     Long user = Params.id("user_id", userId, violations);
-    if (!violations.isEmpty()) {
-      throw ProblemException.invalid("the request has invalid parameters", violations);
-    }
+    Params.requireValid(violations);
     return pages.one("file with id " + id, reader.file(id, user));
   }
 }

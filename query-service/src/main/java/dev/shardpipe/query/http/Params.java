@@ -2,6 +2,7 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.Violation;
+import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.query.merge.CursorCodec;
 import dev.shardpipe.query.merge.CursorScope;
 import dev.shardpipe.query.merge.InvalidCursorException;
@@ -105,6 +106,17 @@ final class Params {
       String missing = first == null ? firstName : secondName;
       String given = first == null ? secondName : firstName;
       violations.add(new Violation(missing, "is required with " + given));
+    }
+  }
+
+  /**
+   * Ends the request with a {@code 400} naming every bad parameter, if there is one.
+   *
+   * @throws ProblemException if {@code violations} is not empty
+   */
+  static void requireValid(List<Violation> violations) {
+    if (!violations.isEmpty()) {
+      throw ProblemException.invalid("the request has invalid parameters", violations);
     }
   }
 }

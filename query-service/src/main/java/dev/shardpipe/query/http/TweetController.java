@@ -2,7 +2,6 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.http.problem.Problem;
-import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
 import dev.shardpipe.query.merge.CursorScope;
@@ -111,9 +110,7 @@ final class TweetController {
     int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
     CursorScope scope = CursorScope.of("tweets").with("owner_id", owner).with("location", place);
     Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
-    if (!violations.isEmpty()) {
-      throw ProblemException.invalid("the request has invalid parameters", violations);
-    }
+    Params.requireValid(violations);
     return pages.page(
         "the tweets",
         scope,
@@ -173,9 +170,7 @@ final class TweetController {
     Long owner = Params.id("owner_id", ownerId, violations);
     String place = Params.location(location, violations);
     Params.wholeKey(ownerId, "owner_id", location, "location", violations);
-    if (!violations.isEmpty()) {
-      throw ProblemException.invalid("the request has invalid parameters", violations);
-    }
+    Params.requireValid(violations);
     return pages.one("tweet with id " + id, reader.tweet(id, new TweetFilter(owner, place)));
   }
 }
