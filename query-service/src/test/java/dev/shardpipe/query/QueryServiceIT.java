@@ -39,6 +39,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -321,6 +322,48 @@ class QueryServiceIT {
         assertThat(walk(list.getKey(), limit))
             .as("%s with limit %d", list.getKey(), limit)
             .isEqualTo(list.getValue());
+      }
+    }
+  }
+
+  @Test
+  void walksEveryRowOnceInOrderWhileNewRowsArrive() throws Exception {
+    List<String> before = mergedIds("tweets", "");
+    List<String> newer = new ArrayList<>();
+    List<String> older = new ArrayList<>();
+    Instant future = Instant.now().plus(Duration.ofDays(1));
+    Instant past = Instant.parse("2000-01-01T00:00:00Z");
+    try {
+      Map<String, Object> first = getJson("/tweets?limit=7");
+      List<String> walked = new ArrayList<>(ids(first));
+      String cursor = (String) first.get("next_cursor");
+      for (int page = 1; cursor != null && page < 1000 / 7 + 3; page++) {
+        // Between pages, on alternating shards: a row ahead of the walk, and one behind it, older
+        // than every row so far, so that the walk cannot have passed its position yet.
+        String location = page % 2 == 0 ? "europe" : "usa";
+        newer.add(insertTweet(location, future.plusSeconds(page)));
+        older.add(insertTweet(location, past.minusSeconds(page)));
+        Map<String, Object> body =
+            getJson("/tweets?limit=7&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        walked.addAll(ids(body));
+        cursor = (String) body.get("next_cursor");
+      }
+      assertThat(cursor).isNull();
+      assertThat(walked).doesNotHaveDuplicates();
+      assertThat(walked.stream().filter(before::contains).toList()).isEqualTo(before);
+      assertThat(walked).containsAll(older).doesNotContainAnyElementsOf(newer);
+      List<String> after = mergedIds("tweets", "");
+      assertThat(walked).isEqualTo(after.stream().filter(walked::contains).toList());
+    } finally {
+      for (String shard : SHARDS) {
+        try (Connection c = DriverManager.getConnection(URLS.get(shard));
+            PreparedStatement delete = c.prepareStatement("DELETE FROM tweets WHERE id = ANY(?)")) {
+          List<String> added = new ArrayList<>(newer);
+          added.addAll(older);
+          delete.setArray(
+              1, c.createArrayOf("uuid", added.stream().map(UUID::fromString).toArray()));
+          delete.executeUpdate();
+        }
       }
     }
   }
@@ -846,6 +889,24 @@ class QueryServiceIT {
     // ShardStore commits its own transactions.
     config.setAutoCommit(false);
     return new HikariDataSource(config);
+  }
+
+  /** Inserts a tweet of owner 3 straight into the shard its partition is placed on. */
+  private static String insertTweet(String location, Instant occurredAt) throws Exception {
+    UUID id = UUID.randomUUID();
+    int partition = ROUTING.partitionForTweet(location, 3);
+    try (Connection c = DriverManager.getConnection(URLS.get(PLACEMENT.shardOf(partition)));
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at,"
+                    + " partition) VALUES (?, ?, 3, 'arrived during a walk', 0, ?, ?)")) {
+      insert.setObject(1, id);
+      insert.setString(2, location);
+      insert.setTimestamp(3, Timestamp.from(occurredAt));
+      insert.setInt(4, partition);
+      insert.executeUpdate();
+    }
+    return id.toString();
   }
 
   /** Runs a statement on the server's maintenance database, as an operator would in psql. */
