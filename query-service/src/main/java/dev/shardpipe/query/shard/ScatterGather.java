@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -144,50 +143,63 @@ final class ScatterGather {
     Answers<T> await() {
       Map<String, T> answers = new LinkedHashMap<>();
       Map<String, ShardFailure> failures = new LinkedHashMap<>();
-      for (String shard : shards) {
-        Future<T> future = calls.get(shard);
-        if (future == null) {
-          failures.put(shard, ShardFailure.OPEN);
-          record(shard, ShardFailure.OPEN);
-          continue;
+      try {
+        for (String shard : shards) {
+          collect(shard, answers, failures);
         }
-        try {
-          answers.put(
-              shard, future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-          settle(shard, null);
-          record(shard, null);
-          continue;
-        } catch (TimeoutException e) {
-          // The driver cancels the statement itself at the query timeout; interrupting frees a
-          // thread still waiting for a pooled connection.
-          future.cancel(true);
-          failed(shard, ShardFailure.TIMEOUT, "did not answer within " + timeout, failures);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof SQLException sql)) {
-            settle(shard, null);
-            throw new IllegalStateException("query on shard " + shard + " failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for shards " + shards, e);
+      } finally {
+        // Only when collecting stopped early: every breaker gets an outcome, or a half-open one
+        // would keep its single permit, and skip its shard, for good.
+        for (String shard : shards) {
+          if (!answers.containsKey(shard) && !failures.containsKey(shard)) {
+            Future<T> future = calls.get(shard);
+            if (future != null) {
+              future.cancel(true);
+            }
+            settle(shard, ShardFailure.TIMEOUT);
           }
-          ShardFailure failure = classify(sql);
-          failed(
-              shard,
-              failure,
-              failure.description()
-                  + ": "
-                  + sql.getMessage()
-                  + " (SQLSTATE "
-                  + sql.getSQLState()
-                  + ")",
-              failures);
-        } catch (InterruptedException e) {
-          calls.values().stream().filter(Objects::nonNull).forEach(f -> f.cancel(true));
-          shards.stream()
-              .filter(s -> !answers.containsKey(s) && !failures.containsKey(s))
-              .forEach(s -> settle(s, ShardFailure.TIMEOUT));
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for shards " + shards, e);
         }
       }
       return new Answers<>(shards, answers, failures);
+    }
+
+    private void collect(String shard, Map<String, T> answers, Map<String, ShardFailure> failures)
+        throws InterruptedException {
+      Future<T> future = calls.get(shard);
+      if (future == null) {
+        failures.put(shard, ShardFailure.OPEN);
+        record(shard, ShardFailure.OPEN);
+        return;
+      }
+      try {
+        answers.put(
+            shard, future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        settle(shard, null);
+        record(shard, null);
+      } catch (TimeoutException e) {
+        // The driver cancels the statement itself at the query timeout; interrupting frees a
+        // thread still waiting for a pooled connection.
+        future.cancel(true);
+        failed(shard, ShardFailure.TIMEOUT, "did not answer within " + timeout, failures);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof SQLException sql)) {
+          throw new IllegalStateException("query on shard " + shard + " failed", e.getCause());
+        }
+        ShardFailure failure = classify(sql);
+        failed(
+            shard,
+            failure,
+            failure.description()
+                + ": "
+                + sql.getMessage()
+                + " (SQLSTATE "
+                + sql.getSQLState()
+                + ")",
+            failures);
+      }
     }
 
     private void failed(

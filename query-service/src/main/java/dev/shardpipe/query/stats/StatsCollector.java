@@ -77,10 +77,9 @@ public final class StatsCollector {
    */
   public Stats collect() {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Admin client = admin();
-    KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = requestEndOffsets(client);
+    EndOffsetsRequest ends = requestEndOffsets();
     StatsReads reads = reader.stats(topic);
-    Map<Integer, Long> endOffsets = awaitEndOffsets(client, ends, deadline);
+    Map<Integer, Long> endOffsets = awaitEndOffsets(ends, deadline);
 
     List<ShardStats> shards = new ArrayList<>();
     List<String> uncounted = new ArrayList<>();
@@ -166,34 +165,37 @@ public final class StatsCollector {
     }
   }
 
-  private @Nullable KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> requestEndOffsets(
-      Admin client) {
+  private EndOffsetsRequest requestEndOffsets() {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (int partition = 0; partition < placement.partitions(); partition++) {
       request.put(new TopicPartition(topic, partition), OffsetSpec.latest());
     }
+    Admin client = null;
     try {
-      return client
-          .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
-          .all();
+      client = admin();
+      return new EndOffsetsRequest(
+          client,
+          client
+              .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
+              .all());
     } catch (KafkaException e) {
+      // Creating the client fails at once on settings such as a bootstrap address that does not
+      // resolve.
       LOG.warn("cannot ask Kafka for the end offsets of topic [{}]: {}", topic, e.getMessage());
-      return null;
+      return new EndOffsetsRequest(client, null);
     }
   }
 
-  private @Nullable Map<Integer, Long> awaitEndOffsets(
-      Admin client,
-      @Nullable KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends,
-      long deadline) {
-    if (ends != null) {
+  private @Nullable Map<Integer, Long> awaitEndOffsets(EndOffsetsRequest ends, long deadline) {
+    if (ends.offsets() != null) {
       try {
         Map<Integer, Long> offsets = new HashMap<>();
-        ends.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+        ends.offsets()
+            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
             .forEach((tp, info) -> offsets.put(tp.partition(), info.offset()));
         return offsets;
       } catch (TimeoutException e) {
-        ends.cancel(true);
+        ends.offsets().cancel(true);
         LOG.warn("Kafka did not report the end offsets of topic [{}] within {}", topic, timeout);
       } catch (ExecutionException e) {
         LOG.warn(
@@ -205,9 +207,16 @@ public final class StatsCollector {
         throw new IllegalStateException("interrupted while waiting for Kafka", e);
       }
     }
-    discard(client);
+    if (ends.client() != null) {
+      discard(ends.client());
+    }
     return null;
   }
+
+  /** The end offsets asked for, and the client asked, either null when asking failed at once. */
+  private record EndOffsetsRequest(
+      @Nullable Admin client,
+      @Nullable KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> offsets) {}
 
   /** A sum that becomes unknown, {@code null}, as soon as one of its parts is. */
   private static final class Sum {
