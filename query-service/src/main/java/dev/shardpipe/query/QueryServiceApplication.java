@@ -1,11 +1,24 @@
 package dev.shardpipe.query;
 
 import io.micronaut.runtime.Micronaut;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
 
 /**
  * Runs the query service (SPEC 7): {@code java -jar query-service.jar}, listening on 127.0.0.1:8081
- * unless {@code micronaut.server.*} says otherwise.
+ * unless {@code micronaut.server.*} says otherwise. The OpenAPI document is written at compile time
+ * and served at {@code /swagger/query-service.yml}, with Swagger UI at {@code /swagger-ui/}.
  */
+@OpenAPIDefinition(
+    info =
+        @Info(
+            title = "shardpipe query-service",
+            version = "1",
+            description =
+                "Tweets and file metadata read across the PostgreSQL shards (SPEC 7): routed"
+                    + " when the shard key is known, merged newest first with keyset cursors when"
+                    + " not; partial answers name the missing shards. Every error is"
+                    + " application/problem+json (RFC 9457)."))
 public final class QueryServiceApplication {
 
   private QueryServiceApplication() {}

@@ -2,7 +2,12 @@ package dev.shardpipe.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.core.event.Event;
@@ -11,6 +16,7 @@ import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
+import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
@@ -33,6 +39,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -57,6 +64,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 @ExtendWith(InfrastructureExtension.class)
 class QueryServiceIT {
@@ -260,6 +268,31 @@ class QueryServiceIT {
   }
 
   @Test
+  void getsATweetOrAFileByIdFromTheOneShardItsKeyRoutesTo() throws Exception {
+    for (String shard : SHARDS) {
+      Map<String, Object> tweet =
+          tweetRows(shard, "ORDER BY occurred_at DESC, id DESC LIMIT 1").get(0);
+      String key = "?owner_id=" + tweet.get("owner_id") + "&location=" + tweet.get("location");
+      assertThat(getJson("/tweets/" + tweet.get("id") + key)).isEqualTo(tweet);
+      assertProblem(
+          get(
+              base,
+              "/tweets/" + tweet.get("id") + "?owner_id=424242&location=" + tweet.get("location")),
+          404);
+      Map<String, Object> file = fileRows(shard, "ORDER BY occurred_at LIMIT 1").get(0);
+      assertThat(getJson("/files/" + file.get("id") + "?user_id=" + file.get("user_id")))
+          .isEqualTo(file);
+      assertProblem(get(base, "/files/" + file.get("id") + "?user_id=424242"), 404);
+    }
+    HttpResponse<String> halfKey = get(base, "/tweets/" + UUID.randomUUID() + "?owner_id=3");
+    assertProblem(halfKey, 400);
+    assertThat(json(halfKey).get("errors"))
+        .isEqualTo(List.of(Map.of("field", "location", "message", "is required with owner_id")));
+    assertThat(fields(get(base, "/files/" + UUID.randomUUID() + "?user_id=x")))
+        .containsExactly("user_id");
+  }
+
+  @Test
   void answersAnUnknownIdWith404Problem() throws Exception {
     UUID unknown = UUID.randomUUID();
     HttpResponse<String> tweet = get(base, "/tweets/" + unknown);
@@ -289,6 +322,48 @@ class QueryServiceIT {
         assertThat(walk(list.getKey(), limit))
             .as("%s with limit %d", list.getKey(), limit)
             .isEqualTo(list.getValue());
+      }
+    }
+  }
+
+  @Test
+  void walksEveryRowOnceInOrderWhileNewRowsArrive() throws Exception {
+    List<String> before = mergedIds("tweets", "");
+    List<String> newer = new ArrayList<>();
+    List<String> older = new ArrayList<>();
+    Instant future = Instant.now().plus(Duration.ofDays(1));
+    Instant past = Instant.parse("2000-01-01T00:00:00Z");
+    try {
+      Map<String, Object> first = getJson("/tweets?limit=7");
+      List<String> walked = new ArrayList<>(ids(first));
+      String cursor = (String) first.get("next_cursor");
+      for (int page = 1; cursor != null && page < 1000 / 7 + 3; page++) {
+        // Between pages, on alternating shards: a row ahead of the walk, and one behind it, older
+        // than every row so far, so that the walk cannot have passed its position yet.
+        String location = page % 2 == 0 ? "europe" : "usa";
+        newer.add(insertTweet(location, future.plusSeconds(page)));
+        older.add(insertTweet(location, past.minusSeconds(page)));
+        Map<String, Object> body =
+            getJson("/tweets?limit=7&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+        walked.addAll(ids(body));
+        cursor = (String) body.get("next_cursor");
+      }
+      assertThat(cursor).isNull();
+      assertThat(walked).doesNotHaveDuplicates();
+      assertThat(walked.stream().filter(before::contains).toList()).isEqualTo(before);
+      assertThat(walked).containsAll(older).doesNotContainAnyElementsOf(newer);
+      List<String> after = mergedIds("tweets", "");
+      assertThat(walked).isEqualTo(after.stream().filter(walked::contains).toList());
+    } finally {
+      for (String shard : SHARDS) {
+        try (Connection c = DriverManager.getConnection(URLS.get(shard));
+            PreparedStatement delete = c.prepareStatement("DELETE FROM tweets WHERE id = ANY(?)")) {
+          List<String> added = new ArrayList<>(newer);
+          added.addAll(older);
+          delete.setArray(
+              1, c.createArrayOf("uuid", added.stream().map(UUID::fromString).toArray()));
+          delete.executeUpdate();
+        }
       }
     }
   }
@@ -365,7 +440,8 @@ class QueryServiceIT {
         .containsEntry("topic", topic)
         .containsEntry("kafka_answered", true)
         .containsEntry("partial", false)
-        .containsEntry("missing_shards", List.of());
+        .containsEntry("missing_shards", List.of())
+        .containsEntry("uncounted_shards", List.of());
     List<Map<String, Object>> shards = list(stats.get("shards"));
     assertThat(shards).extracting(s -> s.get("name")).containsExactly("eu", "us");
     long tweets = 0;
@@ -441,21 +517,44 @@ class QueryServiceIT {
 
   @Test
   void reportsEachShardInHealthAndServesPrometheusMetrics() throws Exception {
-    HttpResponse<String> health = get(base, "/health");
-    assertThat(health.statusCode()).isEqualTo(200);
-    Map<String, Object> details = map(json(health).get("details"));
-    for (String shard : SHARDS) {
-      assertThat(map(details.get("shard-" + shard)))
-          .containsEntry("status", "UP")
-          .containsEntry(
-              "details", Map.of("shard", shard, "partitions", PLACEMENT.partitionsOf(shard)));
+    for (String probe : List.of("/health", "/health/readiness")) {
+      HttpResponse<String> health = get(base, probe);
+      assertThat(health.statusCode()).as(probe).isEqualTo(200);
+      Map<String, Object> shards = map(map(json(health).get("details")).get("shards"));
+      assertThat(shards).containsEntry("status", "UP");
+      for (String shard : SHARDS) {
+        assertThat(map(map(shards.get("details")).get(shard)))
+            .isEqualTo(Map.of("status", "UP", "partitions", PLACEMENT.partitionsOf(shard)));
+      }
     }
+    HttpResponse<String> liveness = get(base, "/health/liveness");
+    assertThat(liveness.statusCode()).isEqualTo(200);
+    assertThat(liveness.body()).doesNotContain("shards");
     getJson("/tweets?limit=1");
     HttpResponse<String> metrics = get(base, "/prometheus");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
         .contains("hikaricp_connections{pool=\"shard-eu\"")
-        .contains("shardpipe_query_shard_calls_seconds_count{outcome=\"ok\",shard=\"us\"");
+        .contains("shardpipe_query_shard_calls_seconds_count{outcome=\"ok\",shard=\"us\"")
+        .contains("shardpipe_query_shard_circuit{shard=\"us\"} 0.0");
+  }
+
+  @Test
+  void servesTheOpenApiDocumentAndSwaggerUiFromItsOwnAssets() throws Exception {
+    HttpResponse<String> document = get(base, "/swagger/query-service.yml");
+    assertThat(document.statusCode()).isEqualTo(200);
+    assertThat(document.body())
+        .contains("openapi: 3.")
+        .contains("/tweets/{id}:")
+        .contains("/files:")
+        .contains("/stats:")
+        .contains("application/problem+json");
+    HttpResponse<String> page = get(base, "/swagger-ui/index.html");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("/swagger-ui/res/swagger-ui-bundle.js")
+        .contains("/swagger/query-service.yml");
+    assertThat(get(base, "/swagger-ui/res/swagger-ui-bundle.js").statusCode()).isEqualTo(200);
   }
 
   // ---- unavailable shards ----
@@ -496,6 +595,147 @@ class QueryServiceIT {
     assertThat(getJson("/tweets?limit=1000").get("partial")).isEqualTo(false);
   }
 
+  @Test
+  void skipsAShardWhoseCircuitIsOpenAndLogsOnlyTheChanges() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger queryLogger = (Logger) LoggerFactory.getLogger("dev.shardpipe.query");
+    log.start();
+    queryLogger.addAppender(log);
+    String routed = "/tweets?owner_id=3&location=usa";
+    try (ApplicationContext faulty =
+        startWithUsDown(ShardFaults.Fault.REFUSE, Map.of("shardpipe.query.breaker-delay", "2s"))) {
+      URI uri = baseUri(faulty);
+      for (int i = 0; i < QueryConfiguration.DEFAULT_BREAKER_FAILURES; i++) {
+        assertThat((String) json(timed(uri, routed)).get("detail")).endsWith("cannot be reached");
+      }
+      List<String> warningsWhileFailing = warningsAboutUs(log);
+      assertThat(warningsWhileFailing.get(warningsWhileFailing.size() - 1))
+          .startsWith("shard [us] circuit open");
+
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> skipped = get(uri, routed);
+        assertProblem(skipped, 503);
+        assertThat(json(skipped))
+            .containsEntry(
+                "detail",
+                "cannot answer the tweets: shard us is skipped while it keeps failing (circuit"
+                    + " breaker open)");
+        assertThat(json(get(uri, "/tweets?limit=5")))
+            .containsEntry("missing_shards", List.of("us"));
+      }
+      assertThat(warningsAboutUs(log)).isEqualTo(warningsWhileFailing);
+      assertThat(get(uri, "/prometheus").body())
+          .contains("shardpipe_query_shard_circuit{shard=\"us\"} 2.0")
+          .contains("shardpipe_query_shard_calls_seconds_count{outcome=\"open\",shard=\"us\"");
+
+      ShardFaults.FAULTS.clear();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> get(uri, routed).statusCode() == 200);
+      assertThat(get(uri, "/prometheus").body())
+          .contains("shardpipe_query_shard_circuit{shard=\"us\"} 0.0");
+      assertThat(log.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .contains("shard [us] circuit closed: it answers again");
+    } finally {
+      queryLogger.detachAppender(log);
+    }
+  }
+
+  @Test
+  void treatsAShardDatabaseThatNoLongerAllowsConnectionsAsMissing() throws Exception {
+    Map<String, Object> properties = properties(template(""));
+    properties.put("shardpipe.query.breaker-delay", "1s");
+    String usDatabase = prefix + "_us";
+    try (ApplicationContext other = start(properties)) {
+      URI uri = baseUri(other);
+      assertThat(json(get(uri, "/tweets?limit=1000"))).containsEntry("partial", false);
+      try {
+        onServer("ALTER DATABASE " + usDatabase + " WITH ALLOW_CONNECTIONS false");
+        onServer(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                + usDatabase
+                + "'");
+        HttpResponse<String> merged = timed(uri, "/tweets?limit=1000");
+        assertThat(merged.statusCode()).isEqualTo(200);
+        assertThat(json(merged))
+            .containsEntry("partial", true)
+            .containsEntry("missing_shards", List.of("us"));
+        assertThat(ids(json(merged))).isEqualTo(sqlIds("eu", "tweets", ""));
+        HttpResponse<String> routed = timed(uri, "/files?user_id=" + userOn("us"));
+        assertProblem(routed, 503);
+        assertThat(json(routed)).containsEntry("shard", "us");
+      } finally {
+        onServer("ALTER DATABASE " + usDatabase + " WITH ALLOW_CONNECTIONS true");
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> json(get(uri, "/tweets?limit=1000")).get("partial").equals(false));
+    }
+  }
+
+  @Test
+  void reportsOffsetsAndLagWhileAShardsRowsCannotBeCountedInTime() throws Exception {
+    Map<String, Object> properties = properties(template(""));
+    properties.put("shardpipe.query.stats-timeout", "1s");
+    long totalEnd = kafkaEndOffsets().values().stream().mapToLong(Long::longValue).sum();
+    try (ApplicationContext other = start(properties);
+        Connection lock = DriverManager.getConnection(URLS.get("us"))) {
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE file_metadata IN ACCESS EXCLUSIVE MODE");
+      }
+      Map<String, Object> stats = json(timed(baseUri(other), "/stats"));
+      lock.rollback();
+      assertThat(stats)
+          .containsEntry("kafka_answered", true)
+          .containsEntry("partial", true)
+          .containsEntry("missing_shards", List.of())
+          .containsEntry("uncounted_shards", List.of("us"));
+      Map<String, Object> us = list(stats.get("shards")).get(1);
+      assertThat(us)
+          .containsEntry("answered", true)
+          .containsEntry("rows", null)
+          .containsEntry("lag", 0);
+      assertThat(list(us.get("partitions")))
+          .allSatisfy(p -> assertThat(p).containsEntry("rows", null).containsEntry("lag", 0));
+      assertThat(list(stats.get("shards")).get(0).get("rows")).isNotNull();
+      assertThat(map(stats.get("totals")))
+          .containsEntry("rows", null)
+          .containsEntry("applied_offset", (int) (totalEnd - UNAPPLIED))
+          .containsEntry("lag", UNAPPLIED);
+    }
+  }
+
+  @Test
+  void closesItsKafkaAdminClientWhenKafkaDoesNotAnswer() throws Exception {
+    Map<String, Object> properties = properties(template(""));
+    properties.put("kafka.bootstrap.servers", "127.0.0.1:" + FreePort.find());
+    String clientId = Infrastructure.uniqueName("query-it-no-kafka");
+    properties.put("kafka.client.id", clientId);
+    try (ApplicationContext noKafka = start(properties)) {
+      Map<String, Object> stats = json(timed(baseUri(noKafka), "/stats"));
+      assertThat(stats)
+          .containsEntry("kafka_answered", false)
+          .containsEntry("partial", true)
+          .containsEntry("missing_shards", List.of())
+          .containsEntry("uncounted_shards", List.of());
+      assertThat(map(stats.get("totals")))
+          .containsEntry("end_offset", null)
+          .containsEntry("lag", null)
+          .doesNotContainEntry("rows", null);
+      // An admin client left open would reconnect, and log a warning, about once a second.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Thread.getAllStackTraces().keySet().stream()
+                      .noneMatch(t -> t.getName().contains(clientId)));
+    }
+  }
+
   private static void assertAnswersWithoutUs(URI service, String reason) throws Exception {
     int usPartition = ROUTING.partitionForTweet("usa", 3);
     assertThat(PLACEMENT.shardOf(usPartition)).isEqualTo("us");
@@ -532,20 +772,41 @@ class QueryServiceIT {
     HttpResponse<String> stats = timed(service, "/stats");
     assertThat(stats.statusCode()).isEqualTo(200);
     Map<String, Object> body = json(stats);
-    assertThat(body).containsEntry("partial", true).containsEntry("missing_shards", List.of("us"));
+    assertThat(body)
+        .containsEntry("partial", true)
+        .containsEntry("missing_shards", List.of("us"))
+        .containsEntry("uncounted_shards", List.of("us"));
     Map<String, Object> us = list(body.get("shards")).get(1);
     assertThat(us)
         .containsEntry("name", "us")
         .containsEntry("answered", false)
-        .containsEntry("rows", null);
+        .containsEntry("rows", null)
+        .containsEntry("lag", null);
     assertThat(list(us.get("partitions")).get(0)).containsEntry("applied_offset", null);
+    // Totals that would need shard us are unknown, not smaller.
+    assertThat(map(body.get("totals")))
+        .containsEntry("rows", null)
+        .containsEntry("applied_offset", null)
+        .containsEntry("lag", null);
+    assertThat(map(list(body.get("shards")).get(0))).containsEntry("answered", true);
 
-    HttpResponse<String> health = timed(service, "/health");
-    assertThat(health.statusCode()).isEqualTo(503);
-    Map<String, Object> details = map(json(health).get("details"));
-    assertThat(map(details.get("shard-eu"))).containsEntry("status", "UP");
-    assertThat(map(details.get("shard-us"))).containsEntry("status", "DOWN");
-    assertThat(map(map(details.get("shard-us")).get("details"))).containsEntry("shard", "us");
+    for (String probe : List.of("/health", "/health/readiness")) {
+      HttpResponse<String> health = timed(service, probe);
+      assertThat(health.statusCode()).as(probe).isEqualTo(200);
+      Map<String, Object> shards = map(map(json(health).get("details")).get("shards"));
+      assertThat(shards).containsEntry("status", "UP");
+      assertThat(map(map(shards.get("details")).get("eu"))).containsEntry("status", "UP");
+      assertThat(map(map(shards.get("details")).get("us")))
+          .containsEntry("status", "DOWN")
+          .containsKey("error")
+          .containsEntry("partitions", PLACEMENT.partitionsOf("us"));
+    }
+    assertThat(timed(service, "/health/liveness").statusCode()).isEqualTo(200);
+
+    // A lookup routed to shard eu does not need shard us: an unknown id there is a plain 404.
+    HttpResponse<String> routedUnknown =
+        timed(service, "/tweets/" + UUID.randomUUID() + "?owner_id=3&location=europe");
+    assertProblem(routedUnknown, 404);
   }
 
   // ---- start-up ----
@@ -603,13 +864,21 @@ class QueryServiceIT {
    * instance per fault, so that no pooled connection from a healthy moment survives into the test.
    */
   private static ApplicationContext startWithUsDown(ShardFaults.Fault fault) throws IOException {
+    return startWithUsDown(fault, Map.of());
+  }
+
+  private static ApplicationContext startWithUsDown(
+      ShardFaults.Fault fault, Map<String, Object> more) throws IOException {
     if (silentServer == null) {
       silentServer = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
       ShardFaults.silentPort = silentServer.getLocalPort();
     }
     ShardFaults.refusingPort = FreePort.find();
     ShardFaults.FAULTS.put(prefix + "_us", fault);
-    return start(properties(template("?socketFactory=" + ShardFaults.class.getName())));
+    Map<String, Object> properties =
+        properties(template("?socketFactory=" + ShardFaults.class.getName()));
+    properties.putAll(more);
+    return start(properties);
   }
 
   private static HikariDataSource writerDataSource(String url) {
@@ -620,6 +889,40 @@ class QueryServiceIT {
     // ShardStore commits its own transactions.
     config.setAutoCommit(false);
     return new HikariDataSource(config);
+  }
+
+  /** Inserts a tweet of owner 3 straight into the shard its partition is placed on. */
+  private static String insertTweet(String location, Instant occurredAt) throws Exception {
+    UUID id = UUID.randomUUID();
+    int partition = ROUTING.partitionForTweet(location, 3);
+    try (Connection c = DriverManager.getConnection(URLS.get(PLACEMENT.shardOf(partition)));
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at,"
+                    + " partition) VALUES (?, ?, 3, 'arrived during a walk', 0, ?, ?)")) {
+      insert.setObject(1, id);
+      insert.setString(2, location);
+      insert.setTimestamp(3, Timestamp.from(occurredAt));
+      insert.setInt(4, partition);
+      insert.executeUpdate();
+    }
+    return id.toString();
+  }
+
+  /** Runs a statement on the server's maintenance database, as an operator would in psql. */
+  private static void onServer(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(infra.postgres().jdbcUrl("postgres"));
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static List<String> warningsAboutUs(ListAppender<ILoggingEvent> log) {
+    return log.list.stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.startsWith("shard [us]"))
+        .toList();
   }
 
   // ---- helpers: HTTP ----

@@ -26,6 +26,13 @@ import java.time.Duration;
  *     operators set their own
  * @param retryAfter the {@code Retry-After} of a {@code 503} when a shard is unavailable; default
  *     {@value #DEFAULT_RETRY_AFTER}
+ * @param statsTimeout the longest {@code GET /stats} waits for a shard's row counts, which scan
+ *     every row and so take seconds on tens of millions; offsets and lag do not wait for them;
+ *     default {@value #DEFAULT_STATS_TIMEOUT}
+ * @param breakerFailures consecutive connection failures of a shard that open its circuit breaker,
+ *     after which requests skip the shard at once; default {@value #DEFAULT_BREAKER_FAILURES}
+ * @param breakerDelay how long an open circuit breaker skips its shard before one request tries it
+ *     again; default {@value #DEFAULT_BREAKER_DELAY}
  */
 @ConfigurationProperties(QueryConfiguration.PREFIX)
 public record QueryConfiguration(
@@ -35,7 +42,10 @@ public record QueryConfiguration(
     @Bindable(defaultValue = "" + DEFAULT_DEFAULT_LIMIT) int defaultLimit,
     @Bindable(defaultValue = "" + DEFAULT_MAX_LIMIT) int maxLimit,
     @Bindable(defaultValue = DEFAULT_CURSOR_SECRET) String cursorSecret,
-    @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter) {
+    @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter,
+    @Bindable(defaultValue = DEFAULT_STATS_TIMEOUT) Duration statsTimeout,
+    @Bindable(defaultValue = "" + DEFAULT_BREAKER_FAILURES) int breakerFailures,
+    @Bindable(defaultValue = DEFAULT_BREAKER_DELAY) Duration breakerDelay) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.query";
@@ -73,6 +83,15 @@ public record QueryConfiguration(
   /** Default {@code Retry-After} for an unavailable shard: {@value}. */
   public static final String DEFAULT_RETRY_AFTER = "5s";
 
+  /** Default wait for a shard's row counts in {@code GET /stats}: {@value}. */
+  public static final String DEFAULT_STATS_TIMEOUT = "10s";
+
+  /** Default consecutive connection failures that open a shard's circuit breaker: {@value}. */
+  public static final int DEFAULT_BREAKER_FAILURES = 3;
+
+  /** Default time an open circuit breaker skips its shard: {@value}. */
+  public static final String DEFAULT_BREAKER_DELAY = "5s";
+
   /**
    * Checks every value.
    *
@@ -81,6 +100,12 @@ public record QueryConfiguration(
   public QueryConfiguration {
     requirePositive("query-timeout", queryTimeout);
     requirePositive("retry-after", retryAfter);
+    requirePositive("stats-timeout", statsTimeout);
+    requirePositive("breaker-delay", breakerDelay);
+    if (breakerFailures < 1) {
+      throw new IllegalArgumentException(
+          PREFIX + ".breaker-failures must be at least 1, was " + breakerFailures);
+    }
     if (connectionTimeout.toMillis() < MIN_CONNECTION_TIMEOUT_MILLIS) {
       throw new IllegalArgumentException(
           PREFIX
@@ -142,6 +167,12 @@ public record QueryConfiguration(
         + maxLimit
         + ", cursorSecret=<hidden>, retryAfter="
         + retryAfter
+        + ", statsTimeout="
+        + statsTimeout
+        + ", breakerFailures="
+        + breakerFailures
+        + ", breakerDelay="
+        + breakerDelay
         + "]";
   }
 }

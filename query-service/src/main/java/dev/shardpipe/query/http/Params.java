@@ -2,6 +2,7 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.Violation;
+import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.query.merge.CursorCodec;
 import dev.shardpipe.query.merge.CursorScope;
 import dev.shardpipe.query.merge.InvalidCursorException;
@@ -88,6 +89,34 @@ final class Params {
     } catch (InvalidCursorException e) {
       violations.add(new Violation("cursor", e.getMessage()));
       return null;
+    }
+  }
+
+  /**
+   * Requires both parts of a shard key or neither, since half a key cannot route a lookup; the
+   * missing part is the one reported.
+   */
+  static void wholeKey(
+      @Nullable String first,
+      String firstName,
+      @Nullable String second,
+      String secondName,
+      List<Violation> violations) {
+    if ((first == null) != (second == null)) {
+      String missing = first == null ? firstName : secondName;
+      String given = first == null ? secondName : firstName;
+      violations.add(new Violation(missing, "is required with " + given));
+    }
+  }
+
+  /**
+   * Ends the request with a {@code 400} naming every bad parameter, if there is one.
+   *
+   * @throws ProblemException if {@code violations} is not empty
+   */
+  static void requireValid(List<Violation> violations) {
+    if (!violations.isEmpty()) {
+      throw ProblemException.invalid("the request has invalid parameters", violations);
     }
   }
 }

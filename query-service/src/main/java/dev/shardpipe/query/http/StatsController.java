@@ -2,19 +2,26 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.query.stats.Stats;
 import dev.shardpipe.query.stats.StatsCollector;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code GET /stats} (SPEC 7): per shard its partitions, rows per table and per partition, applied
  * and end offsets and lag, and totals. Always {@code 200}; what a shard or Kafka could not report
- * is {@code null}, and {@code partial} with {@code missing_shards} name the shards that did not
- * answer.
+ * is {@code null}, {@code partial} says whether anything is, {@code missing_shards} names the
+ * shards that did not answer and {@code uncounted_shards} those whose rows were not counted in
+ * time.
  */
 @Controller("/stats")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "stats")
 final class StatsController {
 
   private final StatsCollector stats;
@@ -24,6 +31,12 @@ final class StatsController {
   }
 
   @Get
+  @Operation(
+      summary = "Rows, offsets and lag per shard and partition",
+      description =
+          "Always 200. A number that could not be read is null, and so is every total that needs"
+              + " it; partial says whether any is. Offsets and lag are read within"
+              + " shardpipe.query.query-timeout, row counts within shardpipe.query.stats-timeout.")
   Stats get() {
     return stats.collect();
   }

@@ -1,7 +1,7 @@
 package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
-import dev.shardpipe.http.problem.ProblemException;
+import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
 import dev.shardpipe.query.merge.CursorScope;
@@ -10,12 +10,20 @@ import dev.shardpipe.query.shard.ShardReader;
 import dev.shardpipe.query.shard.TweetFilter;
 import dev.shardpipe.query.shard.TweetRow;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +34,8 @@ import java.util.UUID;
  */
 @Controller("/tweets")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "tweets")
 final class TweetController {
 
   private final ShardReader reader;
@@ -52,11 +62,47 @@ final class TweetController {
    * missing_shards}.
    */
   @Get
+  @Operation(
+      summary = "List tweets newest first",
+      description =
+          "owner_id with location reads the one partition they route to; location alone the shards"
+              + " of its partitions; otherwise every shard, merged newest first (occurred_at, then"
+              + " id, both descending). Follow next_cursor for the next page.")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "A page; partial with missing_shards when a shard the read needs did not answer")
+  @ApiResponse(
+      responseCode = "400",
+      description = "A bad owner_id, location, limit or cursor, each named in errors",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "No shard the read needs answered (shard-unavailable); see Retry-After",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
   Page<TweetRow> list(
-      @QueryValue("owner_id") @Nullable String ownerId,
-      @QueryValue("location") @Nullable String location,
-      @QueryValue("limit") @Nullable String limit,
-      @QueryValue("cursor") @Nullable String cursor) {
+      @Parameter(description = "Only this author's tweets, an integer >= 0")
+          @QueryValue("owner_id")
+          @Nullable
+          String ownerId,
+      @Parameter(description = "Only tweets from this location, 1 to 64 characters, exact")
+          @QueryValue("location")
+          @Nullable
+          String location,
+      @Parameter(description = "Items per page, 1 to shardpipe.query.max-limit (1000); default 50")
+          @QueryValue("limit")
+          @Nullable
+          String limit,
+      @Parameter(description = "The next_cursor of the previous page, unchanged")
+          @QueryValue("cursor")
+          @Nullable
+          String cursor) {
     List<Violation> violations = new ArrayList<>();
     Long owner = Params.id("owner_id", ownerId, violations);
     String place = Params.location(location, violations);
@@ -64,9 +110,7 @@ final class TweetController {
     int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
     CursorScope scope = CursorScope.of("tweets").with("owner_id", owner).with("location", place);
     Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
-    if (!violations.isEmpty()) {
-      throw ProblemException.invalid("the request has invalid parameters", violations);
-    }
+    Params.requireValid(violations);
     return pages.page(
         "the tweets",
         scope,
@@ -76,11 +120,57 @@ final class TweetController {
   }
 
   /**
-   * Returns one tweet. Every shard is asked, since an id does not tell its shard. {@code 404} when
-   * no shard has it; {@code 503} when none has it but a shard did not answer.
+   * Returns one tweet. With {@code owner_id} and {@code location}, its shard key, only the shard
+   * they route to is asked; without them every shard is, since an id does not tell its shard.
+   * {@code 404} when no shard asked has it (with a key: none with that id and key); {@code 503}
+   * when none has it but a shard did not answer; {@code 400} for a bad id or key, or half a key.
    */
   @Get("/{id}")
-  TweetRow get(@PathVariable("id") UUID id) {
-    return pages.one("tweet with id " + id, reader.tweet(id));
+  @Operation(
+      summary = "Get one tweet",
+      description =
+          "With owner_id and location (its shard key) only the shard they route to is asked;"
+              + " without them every shard is asked in parallel.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The tweet",
+      content = @Content(schema = @Schema(implementation = TweetRow.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "The id is not a UUID, or owner_id or location is bad or given alone",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "No shard asked holds the tweet",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "Not found on the shards that answered, and a shard did not answer",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  TweetRow get(
+      @PathVariable("id") UUID id,
+      @Parameter(description = "The tweet's author; with location, routes to one shard")
+          @QueryValue("owner_id")
+          @Nullable
+          String ownerId,
+      @Parameter(description = "The tweet's location; with owner_id, routes to one shard")
+          @QueryValue("location")
+          @Nullable
+          String location) {
+    List<Violation> violations = new ArrayList<>();
+    Long owner = Params.id("owner_id", ownerId, violations);
+    String place = Params.location(location, violations);
+    Params.wholeKey(ownerId, "owner_id", location, "location", violations);
+    Params.requireValid(violations);
+    return pages.one("tweet with id " + id, reader.tweet(id, new TweetFilter(owner, place)));
   }
 }

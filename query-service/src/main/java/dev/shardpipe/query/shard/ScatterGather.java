@@ -1,5 +1,6 @@
 package dev.shardpipe.query.shard;
 
+import dev.failsafe.CircuitBreaker;
 import dev.shardpipe.query.config.QueryConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,10 +10,12 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks several shards at once and waits for them together until one deadline, {@code
  * shardpipe.query.query-timeout} after the call: a dead or slow shard costs a request at most that
- * long, however many shards are asked, and is reported as missing rather than failing the others.
+ * long, however many shards are asked, and is reported as missing rather than failing the others. A
+ * shard whose circuit breaker is open ({@link ShardBreakers}) is not asked at all and is missing at
+ * once.
  *
  * <p>Runs on Micronaut's blocking executor because JDBC blocks. Each call is timed in the metric
  * {@value #TIMER} with tags {@code shard} and {@code outcome} ({@code ok} or a {@link
@@ -44,72 +49,195 @@ final class ScatterGather {
   /** PostgreSQL's SQLSTATE class for connection exceptions. */
   private static final String CONNECTION_EXCEPTION_CLASS = "08";
 
+  /**
+   * PostgreSQL's SQLSTATEs for a session ended by the server: {@code admin_shutdown} ({@code
+   * pg_terminate_backend}, a fast shutdown), {@code crash_shutdown}, {@code cannot_connect_now}.
+   */
+  private static final Set<String> SERVER_ENDED_SESSION = Set.of("57P01", "57P02", "57P03");
+
   private final ShardPools pools;
+  private final ShardBreakers breakers;
   private final ExecutorService executor;
   private final QueryConfiguration config;
   private final MeterRegistry meterRegistry;
 
   ScatterGather(
       ShardPools pools,
+      ShardBreakers breakers,
       @Named(TaskExecutors.BLOCKING) ExecutorService executor,
       QueryConfiguration config,
       MeterRegistry meterRegistry) {
     this.pools = pools;
+    this.breakers = breakers;
     this.executor = executor;
     this.config = config;
     this.meterRegistry = meterRegistry;
   }
 
   /**
-   * Runs a call on each shard in parallel and collects what arrives before the deadline.
+   * Runs a call on each shard in parallel and collects what arrives within {@code
+   * shardpipe.query.query-timeout}. Each outcome counts in the shard's circuit breaker.
    *
    * @throws IllegalStateException if a call fails with anything but an {@link SQLException}, which
    *     is a bug rather than an unavailable shard, or if the waiting thread is interrupted
    */
   <T> Answers<T> ask(List<String> shards, ShardCall<T> call) {
+    return start(shards, call, config.queryTimeout(), true).await();
+  }
+
+  /**
+   * Starts a call on each shard in parallel; {@link Pending#await()} collects what arrived within
+   * {@code timeout}.
+   *
+   * @param probes whether the outcomes count in the shards' circuit breakers; false for slow work
+   *     such as counting rows, whose timeouts say nothing about whether the shard is reachable. An
+   *     open breaker skips its shard either way.
+   */
+  <T> Pending<T> start(List<String> shards, ShardCall<T> call, Duration timeout, boolean probes) {
     long started = System.nanoTime();
-    long deadline = started + config.queryTimeout().toNanos();
-    Map<String, Future<T>> pending = new LinkedHashMap<>();
+    Map<String, Future<T>> calls = new LinkedHashMap<>();
     for (String shard : shards) {
-      pending.put(shard, executor.submit(() -> callOn(shard, call)));
+      CircuitBreaker<Object> breaker = breakers.of(shard);
+      boolean permitted = probes ? breaker.tryAcquirePermit() : !breaker.isOpen();
+      calls.put(shard, permitted ? executor.submit(() -> callOn(shard, call)) : null);
     }
-    Map<String, T> answers = new LinkedHashMap<>();
-    Map<String, ShardFailure> failures = new LinkedHashMap<>();
-    for (Map.Entry<String, Future<T>> entry : pending.entrySet()) {
-      String shard = entry.getKey();
-      Future<T> future = entry.getValue();
-      ShardFailure failure;
+    return new Pending<>(shards, calls, started, started + timeout.toNanos(), timeout, probes);
+  }
+
+  /**
+   * Calls started on several shards.
+   *
+   * @param <T> what each shard answers
+   */
+  final class Pending<T> {
+
+    private final List<String> shards;
+    private final Map<String, Future<T>> calls;
+    private final long started;
+    private final long deadline;
+    private final Duration timeout;
+    private final boolean probes;
+
+    private Pending(
+        List<String> shards,
+        Map<String, Future<T>> calls,
+        long started,
+        long deadline,
+        Duration timeout,
+        boolean probes) {
+      this.shards = shards;
+      this.calls = calls;
+      this.started = started;
+      this.deadline = deadline;
+      this.timeout = timeout;
+      this.probes = probes;
+    }
+
+    /**
+     * Waits until every call finished or the deadline passed.
+     *
+     * @return what each shard answered, or why it is missing
+     * @throws IllegalStateException if a call failed with anything but an {@link SQLException}, or
+     *     if the waiting thread is interrupted
+     */
+    Answers<T> await() {
+      Map<String, T> answers = new LinkedHashMap<>();
+      Map<String, ShardFailure> failures = new LinkedHashMap<>();
+      try {
+        for (String shard : shards) {
+          collect(shard, answers, failures);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for shards " + shards, e);
+      } finally {
+        // Only when collecting stopped early: every breaker gets an outcome, or a half-open one
+        // would keep its single permit, and skip its shard, for good.
+        for (String shard : shards) {
+          if (!answers.containsKey(shard) && !failures.containsKey(shard)) {
+            Future<T> future = calls.get(shard);
+            if (future != null) {
+              future.cancel(true);
+            }
+            settle(shard, ShardFailure.TIMEOUT);
+          }
+        }
+      }
+      return new Answers<>(shards, answers, failures);
+    }
+
+    private void collect(String shard, Map<String, T> answers, Map<String, ShardFailure> failures)
+        throws InterruptedException {
+      Future<T> future = calls.get(shard);
+      if (future == null) {
+        failures.put(shard, ShardFailure.OPEN);
+        record(shard, ShardFailure.OPEN);
+        return;
+      }
       try {
         answers.put(
             shard, future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-        record(shard, "ok", started);
-        continue;
+        settle(shard, null);
+        record(shard, null);
       } catch (TimeoutException e) {
         // The driver cancels the statement itself at the query timeout; interrupting frees a
         // thread still waiting for a pooled connection.
         future.cancel(true);
-        failure = ShardFailure.TIMEOUT;
-        LOG.warn("shard [{}] did not answer within {}", shard, config.queryTimeout());
+        failed(shard, ShardFailure.TIMEOUT, "did not answer within " + timeout, failures);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof SQLException sql)) {
           throw new IllegalStateException("query on shard " + shard + " failed", e.getCause());
         }
-        failure = classify(sql);
-        LOG.warn(
-            "shard [{}] {}: {} (SQLSTATE {})",
+        ShardFailure failure = classify(sql);
+        failed(
             shard,
-            failure.description(),
-            sql.getMessage(),
-            sql.getSQLState());
-      } catch (InterruptedException e) {
-        pending.values().forEach(f -> f.cancel(true));
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for shards " + shards, e);
+            failure,
+            failure.description()
+                + ": "
+                + sql.getMessage()
+                + " (SQLSTATE "
+                + sql.getSQLState()
+                + ")",
+            failures);
       }
-      failures.put(shard, failure);
-      record(shard, failure.name().toLowerCase(Locale.ROOT), started);
     }
-    return new Answers<>(shards, answers, failures);
+
+    private void failed(
+        String shard, ShardFailure failure, String what, Map<String, ShardFailure> failures) {
+      // While the breaker is closed a failure is news; once it opens, its own log line says so
+      // once instead of a warning per request.
+      if (!probes || breakers.of(shard).isClosed() || failure == ShardFailure.FAILED) {
+        LOG.warn("shard [{}] {}", shard, what);
+      } else {
+        LOG.debug("shard [{}] {}", shard, what);
+      }
+      settle(shard, failure);
+      failures.put(shard, failure);
+      record(shard, failure);
+    }
+
+    /** Reports a call's outcome to the shard's breaker, which also returns a half-open permit. */
+    private void settle(String shard, ShardFailure failure) {
+      if (!probes || calls.get(shard) == null) {
+        return;
+      }
+      CircuitBreaker<Object> breaker = breakers.of(shard);
+      if (failure == ShardFailure.TIMEOUT || failure == ShardFailure.UNREACHABLE) {
+        breaker.recordFailure();
+      } else {
+        // An answer, even an SQL error, shows the shard is reachable.
+        breaker.recordSuccess();
+      }
+    }
+
+    private void record(String shard, ShardFailure failure) {
+      Timer.builder(TIMER)
+          .description("Calls to one shard, by outcome")
+          .tag("shard", shard)
+          .tag("outcome", failure == null ? "ok" : failure.name().toLowerCase(Locale.ROOT))
+          .register(meterRegistry)
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
   }
 
   private <T> T callOn(String shard, ShardCall<T> call) throws SQLException {
@@ -128,18 +256,10 @@ final class ScatterGather {
     if (QUERY_CANCELED.equals(state)) {
       return ShardFailure.TIMEOUT;
     }
-    if (state != null && state.startsWith(CONNECTION_EXCEPTION_CLASS)) {
+    if (state != null
+        && (state.startsWith(CONNECTION_EXCEPTION_CLASS) || SERVER_ENDED_SESSION.contains(state))) {
       return ShardFailure.UNREACHABLE;
     }
     return ShardFailure.FAILED;
-  }
-
-  private void record(String shard, String outcome, long started) {
-    Timer.builder(TIMER)
-        .description("Calls to one shard, by outcome")
-        .tag("shard", shard)
-        .tag("outcome", outcome)
-        .register(meterRegistry)
-        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
   }
 }

@@ -7,7 +7,9 @@ public enum ShardFailure {
   /** No connection could be opened: the database is down, unreachable or refuses us. */
   UNREACHABLE("cannot be reached"),
   /** The shard answered with an error, such as a missing table. */
-  FAILED("failed to answer");
+  FAILED("failed to answer"),
+  /** Not asked: its circuit breaker is open after repeated timeouts or connection failures. */
+  OPEN("is skipped while it keeps failing (circuit breaker open)");
 
   private final String description;
 

@@ -4,12 +4,11 @@ import dev.shardpipe.core.placement.Placement;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.micronaut.management.health.indicator.annotation.Readiness;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.reactivestreams.Publisher;
@@ -17,13 +16,22 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Reports each shard database in {@code /health} as its own entry, {@code shard-<name>}: UP when a
- * pooled connection is valid within the query timeout, DOWN otherwise, with the shard, its
- * partitions and, when DOWN, what failed. Any shard DOWN makes the whole service DOWN, although it
- * still answers merged reads from the other shards (marked partial).
+ * Reports the shard databases in {@code /health} and {@code /health/readiness} as one entry, {@code
+ * shards}, with each shard's own status under it: UP when a pooled connection is valid within the
+ * query timeout, DOWN otherwise, with its partitions and, when DOWN, what failed.
+ *
+ * <p>The entry is UP while at least one shard is: the service then still answers merged reads
+ * (marked partial) and routed reads to the shards that are up, and taking it out of a load balancer
+ * would not help, since every instance sees the same shards. It is DOWN, and readiness with it,
+ * only when no shard answers. Liveness ({@code /health/liveness}) never depends on the shards:
+ * restarting the service does not bring a database back.
  */
 @Singleton
+@Readiness
 final class ShardHealthIndicator implements HealthIndicator {
+
+  /** The entry's name in {@code /health}. */
+  static final String NAME = "shards";
 
   private final ScatterGather shards;
   private final Placement placement;
@@ -41,30 +49,29 @@ final class ShardHealthIndicator implements HealthIndicator {
   @Override
   public Publisher<HealthResult> getResult() {
     // JDBC blocks, and the health endpoint subscribes on an event loop.
-    return Mono.fromCallable(this::check)
-        .subscribeOn(Schedulers.fromExecutorService(executor))
-        .flatMapIterable(results -> results);
+    return Mono.fromCallable(this::check).subscribeOn(Schedulers.fromExecutorService(executor));
   }
 
-  private List<HealthResult> check() {
+  private HealthResult check() {
     Answers<Boolean> answers = shards.ask(placement.shards(), (c, shard) -> c.isValid(1));
-    List<HealthResult> results = new ArrayList<>();
+    Map<String, Object> details = new LinkedHashMap<>();
+    boolean anyUp = false;
     for (String shard : placement.shards()) {
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("shard", shard);
-      details.put("partitions", placement.partitionsOf(shard));
-      HealthStatus status;
-      if (Boolean.TRUE.equals(answers.answers().get(shard))) {
-        status = HealthStatus.UP;
-      } else {
-        status = HealthStatus.DOWN;
+      Map<String, Object> detail = new LinkedHashMap<>();
+      boolean up = Boolean.TRUE.equals(answers.answers().get(shard));
+      anyUp |= up;
+      detail.put("status", up ? HealthStatus.UP.getName() : HealthStatus.DOWN.getName());
+      detail.put("partitions", placement.partitionsOf(shard));
+      if (!up) {
         ShardFailure failure = answers.failures().get(shard);
-        details.put(
+        detail.put(
             "error",
             failure == null ? "the connection is not valid" : "the shard " + failure.description());
       }
-      results.add(HealthResult.builder("shard-" + shard, status).details(details).build());
+      details.put(shard, detail);
     }
-    return results;
+    return HealthResult.builder(NAME, anyUp ? HealthStatus.UP : HealthStatus.DOWN)
+        .details(details)
+        .build();
   }
 }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,27 +40,53 @@ import java.util.function.IntPredicate;
 @Singleton
 public final class ShardReader {
 
-  private static final String TWEET_COLUMNS =
-      "id, location, owner_id, text, like_count, occurred_at, partition, ingested_at";
+  private static final Table<TweetRow> TWEETS =
+      new Table<>(
+          "tweets",
+          "id, location, owner_id, text, like_count, occurred_at, partition, ingested_at",
+          (rs, shard) ->
+              new TweetRow(
+                  rs.getObject("id", UUID.class),
+                  rs.getString("location"),
+                  rs.getLong("owner_id"),
+                  rs.getString("text"),
+                  rs.getInt("like_count"),
+                  instant(rs, "occurred_at"),
+                  rs.getInt("partition"),
+                  shard,
+                  instant(rs, "ingested_at")));
 
-  private static final String FILE_COLUMNS =
-      "id, user_id, file_name, size_bytes, content_type, occurred_at, partition, ingested_at";
-
-  private static final String NEWEST_FIRST = " ORDER BY occurred_at DESC, id DESC LIMIT ?";
-
-  private static final String AFTER = " AND (occurred_at, id) < (?, ?)";
+  private static final Table<FileRow> FILES =
+      new Table<>(
+          "file_metadata",
+          "id, user_id, file_name, size_bytes, content_type, occurred_at, partition, ingested_at",
+          (rs, shard) ->
+              new FileRow(
+                  rs.getObject("id", UUID.class),
+                  rs.getLong("user_id"),
+                  rs.getString("file_name"),
+                  rs.getObject("size_bytes", Long.class),
+                  rs.getString("content_type"),
+                  instant(rs, "occurred_at"),
+                  rs.getInt("partition"),
+                  shard,
+                  instant(rs, "ingested_at")));
 
   private final Routing routing;
   private final Placement placement;
   private final ScatterGather shards;
+  private final Duration queryTimeout;
   private final int queryTimeoutSeconds;
+  private final Duration statsTimeout;
 
   ShardReader(
       Routing routing, Placement placement, ScatterGather shards, QueryConfiguration config) {
     this.routing = routing;
     this.placement = placement;
     this.shards = shards;
+    this.queryTimeout = config.queryTimeout();
     this.queryTimeoutSeconds = ShardPools.wholeSeconds(config.queryTimeout());
+    this.statsTimeout = config.statsTimeout();
   }
 
   /**
@@ -71,37 +98,7 @@ public final class ShardReader {
    * @return per shard, up to {@code fetch} rows newest first
    */
   public Answers<List<TweetRow>> tweets(TweetFilter filter, @Nullable Keyset after, int fetch) {
-    Map<String, List<Integer>> targets = tweetTargets(filter);
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(TWEET_COLUMNS)
-            .append(" FROM tweets WHERE partition = ANY(?)");
-    if (filter.ownerId() != null) {
-      sql.append(" AND owner_id = ?");
-    }
-    if (filter.location() != null) {
-      sql.append(" AND location = ?");
-    }
-    if (after != null) {
-      sql.append(AFTER);
-    }
-    String query = sql.append(NEWEST_FIRST).toString();
-    return shards.ask(
-        List.copyOf(targets.keySet()),
-        (c, shard) -> {
-          try (PreparedStatement s = prepare(c, query)) {
-            int i = bindPartitions(s, 1, c, targets.get(shard));
-            if (filter.ownerId() != null) {
-              s.setLong(i++, filter.ownerId());
-            }
-            if (filter.location() != null) {
-              s.setString(i++, filter.location());
-            }
-            i = bindAfter(s, i, after);
-            s.setInt(i, fetch);
-            return readTweets(s, shard);
-          }
-        });
+    return newestFirst(TWEETS, tweetTargets(filter), tweetKey(filter), after, fetch);
   }
 
   /**
@@ -113,113 +110,146 @@ public final class ShardReader {
    * @return per shard, up to {@code fetch} rows newest first
    */
   public Answers<List<FileRow>> files(@Nullable Long userId, @Nullable Keyset after, int fetch) {
-    Map<String, List<Integer>> targets =
-        userId == null ? allPartitions() : onePartition(routing.partitionForFile(userId));
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(FILE_COLUMNS)
-            .append(" FROM file_metadata WHERE partition = ANY(?)");
-    if (userId != null) {
-      sql.append(" AND user_id = ?");
-    }
-    if (after != null) {
-      sql.append(AFTER);
-    }
-    String query = sql.append(NEWEST_FIRST).toString();
-    return shards.ask(
-        List.copyOf(targets.keySet()),
-        (c, shard) -> {
-          try (PreparedStatement s = prepare(c, query)) {
-            int i = bindPartitions(s, 1, c, targets.get(shard));
-            if (userId != null) {
-              s.setLong(i++, userId);
-            }
-            i = bindAfter(s, i, after);
-            s.setInt(i, fetch);
-            return readFiles(s, shard);
-          }
-        });
+    return newestFirst(FILES, fileTargets(userId), fileKey(userId), after, fetch);
   }
 
   /**
-   * Looks a tweet up on every shard, since an id does not tell its shard.
+   * Looks a tweet up: on the one shard its shard key routes to when the filter has both {@code
+   * owner_id} and {@code location}, else on every shard, since an id alone does not tell its shard.
    *
    * @param id the tweet's id
-   * @return per shard, the row in a list of one, or an empty list
+   * @param key the tweet's owner and location, both needed to route; a row with another key does
+   *     not match
+   * @return per shard asked, the row in a list of one, or an empty list
    */
-  public Answers<List<TweetRow>> tweet(UUID id) {
-    String query = "SELECT " + TWEET_COLUMNS + " FROM tweets WHERE id = ? AND partition = ANY(?)";
-    Map<String, List<Integer>> targets = allPartitions();
-    return shards.ask(
-        List.copyOf(targets.keySet()),
-        (c, shard) -> {
-          try (PreparedStatement s = prepare(c, query)) {
-            s.setObject(1, id);
-            bindPartitions(s, 2, c, targets.get(shard));
-            return readTweets(s, shard);
-          }
-        });
+  public Answers<List<TweetRow>> tweet(UUID id, TweetFilter key) {
+    boolean routed = key.ownerId() != null && key.location() != null;
+    return byId(
+        TWEETS,
+        routed ? tweetTargets(key) : allPartitions(),
+        routed ? tweetKey(key) : List.of(),
+        id);
   }
 
   /**
-   * Looks a file up on every shard, since an id does not tell its shard.
+   * Looks a file up: on its user's shard when {@code userId} is given, else on every shard.
    *
    * @param id the file's id
-   * @return per shard, the row in a list of one, or an empty list
+   * @param userId the file's user, or null when unknown; a row of another user does not match
+   * @return per shard asked, the row in a list of one, or an empty list
    */
-  public Answers<List<FileRow>> file(UUID id) {
-    String query =
-        "SELECT " + FILE_COLUMNS + " FROM file_metadata WHERE id = ? AND partition = ANY(?)";
+  public Answers<List<FileRow>> file(UUID id, @Nullable Long userId) {
+    return byId(FILES, fileTargets(userId), fileKey(userId), id);
+  }
+
+  /**
+   * Reads every shard's applied offsets and counts its rows per partition, all in parallel. The
+   * offsets wait at most {@code shardpipe.query.query-timeout}; the counts, which scan every row,
+   * at most {@code shardpipe.query.stats-timeout}, and a count that takes long says nothing about
+   * whether the shard is reachable, so it does not count in the shard's circuit breaker.
+   *
+   * @param topic the events topic, the key of {@code applied_offsets}
+   * @return per shard, its offsets and counts, each with its own missing shards
+   */
+  public StatsReads stats(String topic) {
     Map<String, List<Integer>> targets = allPartitions();
+    List<String> asked = List.copyOf(targets.keySet());
+    ScatterGather.Pending<Map<Integer, Long>> offsets =
+        shards.start(
+            asked,
+            (c, shard) ->
+                perPartition(
+                    prepare(
+                        c,
+                        "SELECT partition, next_offset FROM applied_offsets"
+                            + " WHERE partition = ANY(?) AND topic = ?",
+                        queryTimeoutSeconds),
+                    c,
+                    targets.get(shard),
+                    topic),
+            queryTimeout,
+            true);
+    ScatterGather.Pending<Map<Integer, Long>> tweets = count(TWEETS, asked, targets);
+    ScatterGather.Pending<Map<Integer, Long>> files = count(FILES, asked, targets);
+    return new StatsReads(offsets.await(), tweets.await(), files.await());
+  }
+
+  private ScatterGather.Pending<Map<Integer, Long>> count(
+      Table<?> table, List<String> asked, Map<String, List<Integer>> targets) {
+    int seconds = ShardPools.wholeSeconds(statsTimeout);
+    return shards.start(
+        asked,
+        (c, shard) -> {
+          // The pool's socket timeout is sized for reads; a long count must not trip it.
+          c.setNetworkTimeout(Runnable::run, (int) statsTimeout.toMillis() + 1000);
+          return perPartition(
+              prepare(
+                  c,
+                  "SELECT partition, count(*) FROM "
+                      + table.name()
+                      + " WHERE partition = ANY(?) GROUP BY partition",
+                  seconds),
+              c,
+              targets.get(shard),
+              null);
+        },
+        statsTimeout,
+        false);
+  }
+
+  /**
+   * {@code SELECT ... WHERE partition = ANY(?) [AND column = ?]... [AND (occurred_at, id) < (?, ?)]
+   * ORDER BY occurred_at DESC, id DESC LIMIT ?} on each target shard.
+   */
+  private <R> Answers<List<R>> newestFirst(
+      Table<R> table,
+      Map<String, List<Integer>> targets,
+      List<Equals> key,
+      @Nullable Keyset after,
+      int fetch) {
+    StringBuilder sql = table.select(" WHERE partition = ANY(?)");
+    key.forEach(k -> sql.append(" AND ").append(k.column()).append(" = ?"));
+    if (after != null) {
+      sql.append(" AND (occurred_at, id) < (?, ?)");
+    }
+    String query = sql.append(" ORDER BY occurred_at DESC, id DESC LIMIT ?").toString();
     return shards.ask(
         List.copyOf(targets.keySet()),
         (c, shard) -> {
-          try (PreparedStatement s = prepare(c, query)) {
-            s.setObject(1, id);
-            bindPartitions(s, 2, c, targets.get(shard));
-            return readFiles(s, shard);
+          try (PreparedStatement s = prepare(c, query, queryTimeoutSeconds)) {
+            int i = bindPartitions(s, 1, c, targets.get(shard));
+            i = bindKey(s, i, key);
+            if (after != null) {
+              s.setObject(i++, OffsetDateTime.ofInstant(after.occurredAt(), ZoneOffset.UTC));
+              s.setObject(i++, after.id());
+            }
+            s.setInt(i, fetch);
+            return table.read(s, shard);
           }
         });
   }
 
-  /**
-   * Counts every shard's rows per partition and reads its applied offsets.
-   *
-   * @param topic the events topic, the key of {@code applied_offsets}
-   * @return per shard, its counts
-   */
-  public Answers<ShardCounts> counts(String topic) {
-    Map<String, List<Integer>> targets = allPartitions();
+  /** {@code SELECT ... WHERE id = ? AND partition = ANY(?) [AND column = ?]...} on each shard. */
+  private <R> Answers<List<R>> byId(
+      Table<R> table, Map<String, List<Integer>> targets, List<Equals> key, UUID id) {
+    StringBuilder sql = table.select(" WHERE id = ? AND partition = ANY(?)");
+    key.forEach(k -> sql.append(" AND ").append(k.column()).append(" = ?"));
+    String query = sql.toString();
     return shards.ask(
         List.copyOf(targets.keySet()),
         (c, shard) -> {
-          List<Integer> partitions = targets.get(shard);
-          return new ShardCounts(
-              perPartition(
-                  c,
-                  "SELECT partition, count(*) FROM tweets WHERE partition = ANY(?)"
-                      + " GROUP BY partition",
-                  partitions,
-                  null),
-              perPartition(
-                  c,
-                  "SELECT partition, count(*) FROM file_metadata WHERE partition = ANY(?)"
-                      + " GROUP BY partition",
-                  partitions,
-                  null),
-              perPartition(
-                  c,
-                  "SELECT partition, next_offset FROM applied_offsets"
-                      + " WHERE partition = ANY(?) AND topic = ?",
-                  partitions,
-                  topic));
+          try (PreparedStatement s = prepare(c, query, queryTimeoutSeconds)) {
+            s.setObject(1, id);
+            bindKey(s, bindPartitions(s, 2, c, targets.get(shard)), key);
+            return table.read(s, shard);
+          }
         });
   }
 
-  private Map<Integer, Long> perPartition(
-      Connection c, String sql, List<Integer> partitions, @Nullable String topic)
+  private static Map<Integer, Long> perPartition(
+      PreparedStatement statement, Connection c, List<Integer> partitions, @Nullable String topic)
       throws SQLException {
-    try (PreparedStatement s = prepare(c, sql)) {
+    try (PreparedStatement s = statement) {
       bindPartitions(s, 1, c, partitions);
       if (topic != null) {
         s.setString(2, topic);
@@ -232,6 +262,25 @@ public final class ShardReader {
       }
       return values;
     }
+  }
+
+  private static List<Equals> tweetKey(TweetFilter filter) {
+    List<Equals> key = new ArrayList<>();
+    if (filter.ownerId() != null) {
+      key.add(new Equals("owner_id", filter.ownerId()));
+    }
+    if (filter.location() != null) {
+      key.add(new Equals("location", filter.location()));
+    }
+    return key;
+  }
+
+  private static List<Equals> fileKey(@Nullable Long userId) {
+    return userId == null ? List.of() : List.of(new Equals("user_id", userId));
+  }
+
+  private Map<String, List<Integer>> fileTargets(@Nullable Long userId) {
+    return userId == null ? allPartitions() : onePartition(routing.partitionForFile(userId));
   }
 
   private Map<String, List<Integer>> tweetTargets(TweetFilter filter) {
@@ -271,11 +320,12 @@ public final class ShardReader {
     return targets;
   }
 
-  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+  private static PreparedStatement prepare(Connection c, String sql, int timeoutSeconds)
+      throws SQLException {
     PreparedStatement statement = c.prepareStatement(sql);
     // The driver cancels the statement on the server, so a slow shard's work stops too, not only
     // the wait for it.
-    statement.setQueryTimeout(queryTimeoutSeconds);
+    statement.setQueryTimeout(timeoutSeconds);
     return statement;
   }
 
@@ -285,57 +335,46 @@ public final class ShardReader {
     return index + 1;
   }
 
-  private static int bindAfter(PreparedStatement s, int index, @Nullable Keyset after)
-      throws SQLException {
-    if (after == null) {
-      return index;
+  private static int bindKey(PreparedStatement s, int index, List<Equals> key) throws SQLException {
+    int i = index;
+    for (Equals k : key) {
+      s.setObject(i++, k.value());
     }
-    s.setObject(index, OffsetDateTime.ofInstant(after.occurredAt(), ZoneOffset.UTC));
-    s.setObject(index + 1, after.id());
-    return index + 2;
-  }
-
-  private static List<TweetRow> readTweets(PreparedStatement s, String shard) throws SQLException {
-    List<TweetRow> rows = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        rows.add(
-            new TweetRow(
-                rs.getObject("id", UUID.class),
-                rs.getString("location"),
-                rs.getLong("owner_id"),
-                rs.getString("text"),
-                rs.getInt("like_count"),
-                instant(rs, "occurred_at"),
-                rs.getInt("partition"),
-                shard,
-                instant(rs, "ingested_at")));
-      }
-    }
-    return rows;
-  }
-
-  private static List<FileRow> readFiles(PreparedStatement s, String shard) throws SQLException {
-    List<FileRow> rows = new ArrayList<>();
-    try (ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        rows.add(
-            new FileRow(
-                rs.getObject("id", UUID.class),
-                rs.getLong("user_id"),
-                rs.getString("file_name"),
-                rs.getObject("size_bytes", Long.class),
-                rs.getString("content_type"),
-                instant(rs, "occurred_at"),
-                rs.getInt("partition"),
-                shard,
-                instant(rs, "ingested_at")));
-      }
-    }
-    return rows;
+    return i;
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  /** A shard-key column and the value a read requires of it. */
+  private record Equals(String column, Object value) {}
+
+  /** Builds a row from the current row of a result set. */
+  @FunctionalInterface
+  private interface RowMapper<R> {
+    R map(ResultSet rs, String shard) throws SQLException;
+  }
+
+  /** A table of SPEC 5 as the reads see it: its name, the columns returned, and their row type. */
+  private record Table<R>(String name, String columns, RowMapper<R> mapper) {
+
+    StringBuilder select(String where) {
+      return new StringBuilder("SELECT ")
+          .append(columns)
+          .append(" FROM ")
+          .append(name)
+          .append(where);
+    }
+
+    List<R> read(PreparedStatement s, String shard) throws SQLException {
+      List<R> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(mapper.map(rs, shard));
+        }
+      }
+      return rows;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.shardpipe.query.stats;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
@@ -12,10 +13,8 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 @Serdeable(naming = SnakeCaseStrategy.class)
 public record RowCounts(long tweets, long fileMetadata) {
 
-  /** No rows. */
-  static final RowCounts ZERO = new RowCounts(0, 0);
-
-  RowCounts plus(RowCounts other) {
-    return new RowCounts(tweets + other.tweets, fileMetadata + other.fileMetadata);
+  /** Both counts, or null when either is unknown. */
+  static @Nullable RowCounts of(@Nullable Long tweets, @Nullable Long fileMetadata) {
+    return tweets == null || fileMetadata == null ? null : new RowCounts(tweets, fileMetadata);
   }
 }

@@ -10,9 +10,10 @@ import java.util.List;
  * One shard: what it holds and how far its writer is behind.
  *
  * @param name the shard
- * @param answered whether its database answered; when not, its row counts, applied offsets and lag
- *     are {@code null}
- * @param rows its rows, or null
+ * @param answered whether its database reported its applied offsets; when not, its applied offsets
+ *     and lag are {@code null}
+ * @param rows its rows, or null when they were not counted within {@code
+ *     shardpipe.query.stats-timeout}
  * @param lag its partitions' total lag, or null when the shard or Kafka did not answer
  * @param partitions the partitions placed on it, ascending
  */

@@ -12,9 +12,13 @@ import java.util.List;
  * @param kafkaAnswered whether Kafka reported the topic's end offsets in time; when not, every end
  *     offset and lag is {@code null}
  * @param shards every shard of the placement, in placement order
- * @param totals sums over the shards that answered
- * @param partial true when a shard did not answer
- * @param missingShards the shards that did not answer
+ * @param totals sums over every shard; a total is {@code null} when one of its parts is
+ * @param partial true when any number of this answer is {@code null}: a shard did not answer, a
+ *     shard's rows were not counted in time, or Kafka did not answer
+ * @param missingShards the shards whose applied offsets could not be read within {@code
+ *     shardpipe.query.query-timeout}: nothing is known of them
+ * @param uncountedShards the shards whose rows were not counted within {@code
+ *     shardpipe.query.stats-timeout}; their offsets and lag may still be there
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -24,4 +28,5 @@ public record Stats(
     List<ShardStats> shards,
     Totals totals,
     boolean partial,
-    List<String> missingShards) {}
+    List<String> missingShards,
+    List<String> uncountedShards) {}

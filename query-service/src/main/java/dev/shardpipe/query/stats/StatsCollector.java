@@ -3,21 +3,22 @@ package dev.shardpipe.query.stats;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.query.config.QueryConfiguration;
-import dev.shardpipe.query.shard.Answers;
-import dev.shardpipe.query.shard.ShardCounts;
 import dev.shardpipe.query.shard.ShardReader;
-import io.micronaut.context.BeanProvider;
+import dev.shardpipe.query.shard.StatsReads;
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -34,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Lag is {@code end_offset - applied_offset}, with an applied offset of 0 for a partition its
  * writer has not applied yet, since the writer then starts at the beginning of the partition. The
  * writers' producers are idempotent but not transactional, so no transaction marker inflates the
- * end offset and an idle, caught-up partition shows a lag of 0.
+ * end offset and an idle, caught-up partition shows a lag of 0. Offsets and lag never wait for the
+ * row counts, which scan every row ({@link ShardReader#stats}).
  *
  * <p>The admin client is created on the first request, so that the service starts, and serves
- * reads, while Kafka is down.
+ * reads, while Kafka is down; and it is closed again when Kafka does not answer, because an idle
+ * admin client keeps reconnecting to a broker that is down and logs a warning each time.
  */
 @Singleton
 public final class StatsCollector {
@@ -46,126 +49,191 @@ public final class StatsCollector {
 
   private final ShardReader reader;
   private final Placement placement;
-  private final BeanProvider<AdminClient> admin;
+  private final Properties kafka;
   private final String topic;
   private final Duration timeout;
+  private @Nullable Admin admin;
 
   StatsCollector(
       ShardReader reader,
       Placement placement,
-      BeanProvider<AdminClient> admin,
+      KafkaDefaultConfiguration kafka,
       PipelineConfiguration pipeline,
       QueryConfiguration config) {
     this.reader = reader;
     this.placement = placement;
-    this.admin = admin;
+    this.kafka = kafka.getConfig();
     this.topic = pipeline.topic();
     this.timeout = config.queryTimeout();
   }
 
   /**
-   * Collects the statistics; shards and Kafka are asked in parallel, each for at most {@code
-   * shardpipe.query.query-timeout}.
+   * Collects the statistics; shards and Kafka are asked in parallel: Kafka and the shards' applied
+   * offsets for at most {@code shardpipe.query.query-timeout}, the row counts for at most {@code
+   * shardpipe.query.stats-timeout}.
    *
-   * @return the statistics, with {@code null} where a shard or Kafka did not answer
+   * @return the statistics, with {@code null} wherever a number could not be read, and every total
+   *     that would need it {@code null} too
    */
   public Stats collect() {
     long deadline = System.nanoTime() + timeout.toNanos();
-    KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends = requestEndOffsets();
-    Answers<ShardCounts> counts = reader.counts(topic);
+    EndOffsetsRequest ends = requestEndOffsets();
+    StatsReads reads = reader.stats(topic);
     Map<Integer, Long> endOffsets = awaitEndOffsets(ends, deadline);
 
     List<ShardStats> shards = new ArrayList<>();
-    RowCounts totalRows = RowCounts.ZERO;
-    long totalApplied = 0;
-    Long totalLag = endOffsets == null ? null : 0L;
+    List<String> uncounted = new ArrayList<>();
+    Sum totalTweets = new Sum();
+    Sum totalFiles = new Sum();
+    Sum totalApplied = new Sum();
+    Sum totalLag = new Sum();
     for (String shard : placement.shards()) {
-      ShardCounts shardCounts = counts.answers().get(shard);
+      Map<Integer, Long> applied = reads.appliedOffsets().answers().get(shard);
+      Map<Integer, Long> tweets = reads.tweets().answers().get(shard);
+      Map<Integer, Long> files = reads.fileMetadata().answers().get(shard);
+      boolean counted = tweets != null && files != null;
+      if (!counted) {
+        uncounted.add(shard);
+      }
       List<PartitionStats> partitions = new ArrayList<>();
-      RowCounts shardRows = RowCounts.ZERO;
-      Long shardLag = shardCounts == null || endOffsets == null ? null : 0L;
+      Sum shardTweets = new Sum();
+      Sum shardFiles = new Sum();
+      Sum shardLag = new Sum();
       for (int partition : placement.partitionsOf(shard)) {
         Long end = endOffsets == null ? null : endOffsets.get(partition);
-        if (shardCounts == null) {
-          partitions.add(new PartitionStats(partition, null, null, end, null));
-          continue;
-        }
+        Long appliedOffset = applied == null ? null : applied.getOrDefault(partition, 0L);
+        Long lag = end == null || appliedOffset == null ? null : end - appliedOffset;
         RowCounts rows =
-            new RowCounts(
-                shardCounts.tweets().getOrDefault(partition, 0L),
-                shardCounts.fileMetadata().getOrDefault(partition, 0L));
-        long applied = shardCounts.appliedOffsets().getOrDefault(partition, 0L);
-        Long lag = end == null ? null : end - applied;
-        partitions.add(new PartitionStats(partition, rows, applied, end, lag));
-        shardRows = shardRows.plus(rows);
-        totalApplied += applied;
-        if (shardLag != null && lag != null) {
-          shardLag += lag;
-        }
+            counted
+                ? new RowCounts(
+                    tweets.getOrDefault(partition, 0L), files.getOrDefault(partition, 0L))
+                : null;
+        partitions.add(new PartitionStats(partition, rows, appliedOffset, end, lag));
+        shardTweets.add(rows == null ? null : rows.tweets());
+        shardFiles.add(rows == null ? null : rows.fileMetadata());
+        shardLag.add(lag);
+        totalApplied.add(appliedOffset);
       }
-      if (shardCounts != null) {
-        totalRows = totalRows.plus(shardRows);
-        if (totalLag != null && shardLag != null) {
-          totalLag += shardLag;
-        }
-      }
+      totalTweets.add(shardTweets.value());
+      totalFiles.add(shardFiles.value());
+      totalLag.add(shardLag.value());
       shards.add(
           new ShardStats(
               shard,
-              shardCounts != null,
-              shardCounts == null ? null : shardRows,
-              shardLag,
+              applied != null,
+              RowCounts.of(shardTweets.value(), shardFiles.value()),
+              shardLag.value(),
               partitions));
     }
     Long totalEnd =
         endOffsets == null ? null : endOffsets.values().stream().mapToLong(Long::longValue).sum();
+    List<String> missing = reads.appliedOffsets().missing();
     return new Stats(
         topic,
         endOffsets != null,
         shards,
-        new Totals(totalRows, totalApplied, totalEnd, totalLag),
-        !counts.complete(),
-        counts.missing());
+        new Totals(
+            RowCounts.of(totalTweets.value(), totalFiles.value()),
+            totalApplied.value(),
+            totalEnd,
+            totalLag.value()),
+        endOffsets == null || !missing.isEmpty() || !uncounted.isEmpty(),
+        missing,
+        uncounted);
   }
 
-  private @Nullable KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> requestEndOffsets() {
+  private synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(kafka);
+    }
+    return admin;
+  }
+
+  /** Closes an admin client that Kafka did not answer, unless another request replaced it. */
+  private synchronized void discard(Admin failed) {
+    if (admin == failed) {
+      admin = null;
+      failed.close(Duration.ZERO);
+    }
+  }
+
+  @PreDestroy
+  synchronized void close() {
+    if (admin != null) {
+      admin.close(Duration.ZERO);
+      admin = null;
+    }
+  }
+
+  private EndOffsetsRequest requestEndOffsets() {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (int partition = 0; partition < placement.partitions(); partition++) {
       request.put(new TopicPartition(topic, partition), OffsetSpec.latest());
     }
+    Admin client = null;
     try {
-      return admin
-          .get()
-          .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
-          .all();
+      client = admin();
+      return new EndOffsetsRequest(
+          client,
+          client
+              .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
+              .all());
     } catch (KafkaException e) {
+      // Creating the client fails at once on settings such as a bootstrap address that does not
+      // resolve.
       LOG.warn("cannot ask Kafka for the end offsets of topic [{}]: {}", topic, e.getMessage());
-      return null;
+      return new EndOffsetsRequest(client, null);
     }
   }
 
-  private @Nullable Map<Integer, Long> awaitEndOffsets(
-      @Nullable KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> ends, long deadline) {
-    if (ends == null) {
-      return null;
+  private @Nullable Map<Integer, Long> awaitEndOffsets(EndOffsetsRequest ends, long deadline) {
+    if (ends.offsets() != null) {
+      try {
+        Map<Integer, Long> offsets = new HashMap<>();
+        ends.offsets()
+            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+            .forEach((tp, info) -> offsets.put(tp.partition(), info.offset()));
+        return offsets;
+      } catch (TimeoutException e) {
+        ends.offsets().cancel(true);
+        LOG.warn("Kafka did not report the end offsets of topic [{}] within {}", topic, timeout);
+      } catch (ExecutionException e) {
+        LOG.warn(
+            "Kafka did not report the end offsets of topic [{}]: {}",
+            topic,
+            e.getCause().getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for Kafka", e);
+      }
     }
-    try {
-      Map<Integer, Long> offsets = new HashMap<>();
-      ends.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-          .forEach((tp, info) -> offsets.put(tp.partition(), info.offset()));
-      return offsets;
-    } catch (TimeoutException e) {
-      ends.cancel(true);
-      LOG.warn("Kafka did not report the end offsets of topic [{}] within {}", topic, timeout);
-    } catch (ExecutionException e) {
-      LOG.warn(
-          "Kafka did not report the end offsets of topic [{}]: {}",
-          topic,
-          e.getCause().getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for Kafka", e);
+    if (ends.client() != null) {
+      discard(ends.client());
     }
     return null;
+  }
+
+  /** The end offsets asked for, and the client asked, either null when asking failed at once. */
+  private record EndOffsetsRequest(
+      @Nullable Admin client,
+      @Nullable KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> offsets) {}
+
+  /** A sum that becomes unknown, {@code null}, as soon as one of its parts is. */
+  private static final class Sum {
+    private long total;
+    private boolean known = true;
+
+    void add(@Nullable Long part) {
+      if (part == null) {
+        known = false;
+      } else {
+        total += part;
+      }
+    }
+
+    @Nullable
+    Long value() {
+      return known ? total : null;
+    }
   }
 }

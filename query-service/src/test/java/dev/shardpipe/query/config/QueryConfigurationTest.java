@@ -22,6 +22,9 @@ class QueryConfigurationTest {
         defaultLimit,
         maxLimit,
         secret,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        3,
         Duration.ofSeconds(5));
   }
 
@@ -39,7 +42,10 @@ class QueryConfigurationTest {
             QueryConfiguration.DEFAULT_DEFAULT_LIMIT,
             QueryConfiguration.DEFAULT_MAX_LIMIT,
             QueryConfiguration.DEFAULT_CURSOR_SECRET,
-            Duration.parse("PT" + QueryConfiguration.DEFAULT_RETRY_AFTER.toUpperCase()));
+            Duration.parse("PT" + QueryConfiguration.DEFAULT_RETRY_AFTER.toUpperCase()),
+            Duration.parse("PT" + QueryConfiguration.DEFAULT_STATS_TIMEOUT.toUpperCase()),
+            QueryConfiguration.DEFAULT_BREAKER_FAILURES,
+            Duration.parse("PT" + QueryConfiguration.DEFAULT_BREAKER_DELAY.toUpperCase()));
     assertThat(config.usesDefaultCursorSecret()).isTrue();
     assertThat(valid().usesDefaultCursorSecret()).isFalse();
   }
@@ -102,6 +108,49 @@ class QueryConfigurationTest {
         .hasMessage("shardpipe.query.cursor-secret must be at least 16 bytes long")
         .message()
         .doesNotContain("hunter2");
+  }
+
+  @Test
+  void rejectsABreakerThatCouldNeverCloseOrNeverOpen() {
+    assertThatThrownBy(() -> breaker(0, Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shardpipe.query.breaker-failures must be at least 1, was 0");
+    assertThatThrownBy(() -> breaker(3, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shardpipe.query.breaker-delay must be positive, was PT0S");
+  }
+
+  @Test
+  void rejectsAStatsTimeoutThatIsNotPositive() {
+    assertThatThrownBy(
+            () ->
+                new QueryConfiguration(
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(1),
+                    4,
+                    50,
+                    1000,
+                    "sixteen bytes ok",
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(-1),
+                    3,
+                    Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shardpipe.query.stats-timeout must be positive, was PT-1S");
+  }
+
+  private static QueryConfiguration breaker(int failures, Duration delay) {
+    return new QueryConfiguration(
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        4,
+        50,
+        1000,
+        "sixteen bytes ok",
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        failures,
+        delay);
   }
 
   @Test

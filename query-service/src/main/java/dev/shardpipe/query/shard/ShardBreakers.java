@@ -1,0 +1,88 @@
+package dev.shardpipe.query.shard;
+
+import dev.failsafe.CircuitBreaker;
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.query.config.QueryConfiguration;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One circuit breaker per shard (Failsafe's {@link CircuitBreaker}), so that a shard that cannot be
+ * reached costs requests nothing while it stays down: after {@code
+ * shardpipe.query.breaker-failures} consecutive failed calls the breaker opens and every request
+ * skips the shard at once; after {@code shardpipe.query.breaker-delay} one request tries it again
+ * (half-open), and its success closes the breaker. The log says once that a shard's circuit opened
+ * and once that it closed, instead of a warning per request in between.
+ *
+ * <p>The state is exported as the gauge {@value #GAUGE} with tag {@code shard}: 0 closed, 1
+ * half-open, 2 open.
+ */
+@Singleton
+final class ShardBreakers {
+
+  /** The name of the per-shard breaker state gauge. */
+  static final String GAUGE = "shardpipe.query.shard.circuit";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardBreakers.class);
+
+  private final Map<String, CircuitBreaker<Object>> breakers = new LinkedHashMap<>();
+
+  ShardBreakers(Placement placement, QueryConfiguration config, MeterRegistry meterRegistry) {
+    for (String shard : placement.shards()) {
+      CircuitBreaker<Object> breaker =
+          CircuitBreaker.builder()
+              .withFailureThreshold(config.breakerFailures())
+              .withDelay(config.breakerDelay())
+              // One trial request while half-open; the others keep skipping the shard.
+              .withSuccessThreshold(1)
+              .onOpen(
+                  e -> {
+                    // Only the first opening is news; re-opening after a failed trial is not.
+                    if (e.getPreviousState() == CircuitBreaker.State.CLOSED) {
+                      LOG.warn(
+                          "shard [{}] circuit open: requests skip it, and one request tries it"
+                              + " again every {}",
+                          shard,
+                          config.breakerDelay());
+                    } else {
+                      LOG.debug("shard [{}] circuit open again: the trial request failed", shard);
+                    }
+                  })
+              .onHalfOpen(e -> LOG.debug("shard [{}] circuit half-open: trying it again", shard))
+              .onClose(e -> LOG.info("shard [{}] circuit closed: it answers again", shard))
+              .build();
+      breakers.put(shard, breaker);
+      Gauge.builder(GAUGE, breaker, ShardBreakers::stateNumber)
+          .description("Circuit breaker of one shard: 0 closed, 1 half-open, 2 open")
+          .tag("shard", shard)
+          .register(meterRegistry);
+    }
+  }
+
+  /**
+   * Returns a shard's breaker.
+   *
+   * @throws IllegalArgumentException if the placement has no such shard
+   */
+  CircuitBreaker<Object> of(String shard) {
+    CircuitBreaker<Object> breaker = breakers.get(shard);
+    if (breaker == null) {
+      throw new IllegalArgumentException(
+          "no circuit breaker for shard " + shard + "; shards are " + breakers.keySet());
+    }
+    return breaker;
+  }
+
+  private static double stateNumber(CircuitBreaker<Object> breaker) {
+    return switch (breaker.getState()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+}
