@@ -823,7 +823,9 @@ class QueryServiceIT {
   // ---- helpers: the service ----
 
   private static String template(String parameters) {
-    return "jdbc:postgresql://127.0.0.1:"
+    return "jdbc:postgresql://"
+        + infra.postgres().host()
+        + ":"
         + infra.postgres().port()
         + "/"
         + prefix
