@@ -6,6 +6,7 @@ import dev.shardpipe.core.event.Violation;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,9 @@ import java.util.Map;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@Schema(
+    description = "RFC 9457 problem details; types may add members, such as shard or max_bytes",
+    additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
 public record Problem(
     String type,
     String title,
@@ -32,7 +36,8 @@ public record Problem(
     @Nullable String detail,
     @Nullable String instance,
     @Nullable List<Violation> errors,
-    @JsonAnyGetter @Nullable Map<String, Object> extensions) {
+    // Flattened into the body by @JsonAnyGetter, which the OpenAPI generator does not follow.
+    @JsonAnyGetter @Schema(hidden = true) @Nullable Map<String, Object> extensions) {
 
   /** The media type of a problem: {@value}. */
   public static final String CONTENT_TYPE = "application/problem+json";
