@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,10 +18,7 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,39 +213,7 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public boolean ensureTopic(String name, int partitions) {
     try (Admin admin = admin()) {
-      try {
-        admin
-            .createTopics(Set.of(new NewTopic(name, partitions, (short) 1)))
-            .all()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return true;
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create topic " + name, e.getCause());
-        }
-      }
-      TopicDescription existing =
-          admin
-              .describeTopics(List.of(name))
-              .allTopicNames()
-              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-              .get(name);
-      if (existing.partitions().size() != partitions) {
-        throw new IllegalStateException(
-            "topic "
-                + name
-                + " exists with "
-                + existing.partitions().size()
-                + " partitions, expected "
-                + partitions
-                + "; start clean or change the partition count");
-      }
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe topic " + name, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + name, e);
+      return Topics.ensure(admin, name, partitions, ADMIN_TIMEOUT);
     }
   }
 

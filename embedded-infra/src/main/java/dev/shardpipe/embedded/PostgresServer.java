@@ -5,12 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +24,6 @@ public final class PostgresServer implements AutoCloseable {
   public static final String USER = "postgres";
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
-  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
@@ -106,24 +101,8 @@ public final class PostgresServer implements AutoCloseable {
    * @throws SQLException if PostgreSQL refuses
    */
   public boolean createDatabase(String name) throws SQLException {
-    if (!DATABASE_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "database name \"" + name + "\" must match " + DATABASE_NAME.pattern());
-    }
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        PreparedStatement exists =
-            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-      exists.setString(1, name);
-      try (ResultSet rs = exists.executeQuery()) {
-        if (rs.next()) {
-          return false;
-        }
-      }
-      try (Statement create = c.createStatement()) {
-        // CREATE DATABASE takes no bind parameters; the name was checked against the pattern.
-        create.execute("CREATE DATABASE " + name);
-      }
-      return true;
+    try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+      return Databases.create(c, name);
     }
   }
 

@@ -1,17 +1,10 @@
 package dev.shardpipe.testing;
 
+import dev.shardpipe.embedded.Topics;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The test JVM's Kafka broker as tests see it: an address and the admin operations tests need, over
@@ -57,38 +50,7 @@ public final class TestKafka {
    */
   public boolean ensureTopic(String name, int partitions) {
     try (Admin admin = admin()) {
-      try {
-        admin
-            .createTopics(Set.of(new NewTopic(name, partitions, (short) 1)))
-            .all()
-            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return true;
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create topic " + name, e.getCause());
-        }
-      }
-      TopicDescription existing =
-          admin
-              .describeTopics(List.of(name))
-              .allTopicNames()
-              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-              .get(name);
-      if (existing.partitions().size() != partitions) {
-        throw new IllegalStateException(
-            "topic "
-                + name
-                + " exists with "
-                + existing.partitions().size()
-                + " partitions, expected "
-                + partitions);
-      }
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe topic " + name, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + name, e);
+      return Topics.ensure(admin, name, partitions, ADMIN_TIMEOUT);
     }
   }
 }

@@ -1,12 +1,9 @@
 package dev.shardpipe.testing;
 
+import dev.shardpipe.embedded.Databases;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.regex.Pattern;
 
 /**
  * The test JVM's PostgreSQL server as tests see it: where it listens and how to create a database
@@ -17,8 +14,6 @@ public final class TestPostgres {
 
   /** The superuser tests connect as. */
   public static final String USER = "postgres";
-
-  private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private final String host;
   private final int port;
@@ -65,24 +60,8 @@ public final class TestPostgres {
    * @throws SQLException if PostgreSQL refuses or cannot be reached
    */
   public boolean createDatabase(String name) throws SQLException {
-    if (!DATABASE_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "database name \"" + name + "\" must match " + DATABASE_NAME.pattern());
-    }
-    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"));
-        PreparedStatement exists =
-            c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-      exists.setString(1, name);
-      try (ResultSet rs = exists.executeQuery()) {
-        if (rs.next()) {
-          return false;
-        }
-      }
-      try (Statement create = c.createStatement()) {
-        // CREATE DATABASE takes no bind parameters; the name was checked against the pattern.
-        create.execute("CREATE DATABASE " + name);
-      }
-      return true;
+    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"))) {
+      return Databases.create(c, name);
     }
   }
 }

@@ -41,7 +41,11 @@ class InfrastructureIT {
     assertThat(infra.kafka().ensureTopic(topic, 4)).isFalse();
     assertThatThrownBy(() -> infra.kafka().ensureTopic(topic, 16))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("topic " + topic + " exists with 4 partitions, expected 16");
+        .hasMessage(
+            "topic "
+                + topic
+                + " exists with 4 partitions, expected 16; start clean or change the partition"
+                + " count");
     try (Admin admin = infra.kafka().admin()) {
       assertThat(admin.listTopics().names().get()).contains(topic);
       assertThat(admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions())
