@@ -1,11 +1,9 @@
 package dev.shardpipe.loadgen.reads;
 
+import dev.shardpipe.loadgen.http.HttpPool;
 import dev.shardpipe.loadgen.sink.SendFailure;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,15 +13,12 @@ final class HttpReads implements ReadTarget {
 
   private final URI base;
   private final int limit;
-  private final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final HttpPool http;
 
-  HttpReads(URI base, int limit) {
+  HttpReads(URI base, int limit, int connections) {
     this.base = base;
     this.limit = limit;
+    this.http = new HttpPool(connections, Duration.ofSeconds(10));
   }
 
   @Override
@@ -37,14 +32,11 @@ final class HttpReads implements ReadTarget {
                 + "&limit="
                 + limit
             : "/tweets?limit=" + limit;
-    HttpRequest request =
-        HttpRequest.newBuilder(base.resolve(query)).timeout(Duration.ofSeconds(10)).GET().build();
-    return client
-        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+    return http.get(base.resolve(query))
         .thenApply(
             response -> {
-              if (response.statusCode() != 200) {
-                throw new SendFailure("http " + response.statusCode(), query);
+              if (response.status() != 200) {
+                throw new SendFailure("http " + response.status(), query);
               }
               return ReadCheck.page(response.body(), limit);
             });
@@ -57,6 +49,6 @@ final class HttpReads implements ReadTarget {
 
   @Override
   public void close() {
-    // HttpClient has no close() before Java 21.
+    http.close();
   }
 }

@@ -111,7 +111,7 @@ public final class ReadLoad {
                 target.placement(),
                 plan.limit(),
                 plan.concurrency())
-            : new HttpReads(target.queryUrl(), plan.limit())) {
+            : new HttpReads(target.queryUrl(), plan.limit(), plan.concurrency())) {
       Random random = new Random(plan.seed());
       LoadDriver driver =
           new LoadDriver(
