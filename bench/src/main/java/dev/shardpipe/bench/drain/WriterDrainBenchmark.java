@@ -136,6 +136,17 @@ public final class WriterDrainBenchmark {
       }
       long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets");
       requireEvents("the baseline", baselineRows);
+
+      LOG.info("the same JDBC batch upsert into tweets with its primary key only");
+      Duration primaryKeyOnly;
+      try (Connection c = JdbcBatchUpsert.connect(postgres.jdbcUrl(BASELINE_DATABASE))) {
+        JdbcBatchUpsert.dropAllButPrimaryKey(c);
+        checkpoint(postgres);
+        primaryKeyOnly = JdbcBatchUpsert.run(c, events, partitions, options.baselineBatchSize());
+      }
+      requireEvents(
+          "the primary-key-only baseline",
+          count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets"));
       return new WriterDrainResult(
           options.events(),
           drain.rowsPerShard(),
@@ -143,6 +154,7 @@ public final class WriterDrainBenchmark {
           drain.wall(),
           drain.fromFirstCommit(),
           jdbc,
+          primaryKeyOnly,
           drain.writersCpu(),
           drain.thisJvmCpu(),
           drain.postgresCpu(),

@@ -161,6 +161,16 @@ public final class BenchSuite {
             "≥ 140 000 rows/s",
             met(drain.writersDrainRowsPerSecond() >= 140_000),
             load(loadBefore, loadAverage())));
+    rows.add(
+        new SuiteRow(
+            "the same JDBC upsert into `tweets` with its primary key only, no read indexes",
+            count(drain.baselinePrimaryKeyOnlyRowsPerSecond()) + " rows/s",
+            "the JDBC upsert with SPEC 5's indexes (above)",
+            count(drain.baselineRowsPerSecond()) + " rows/s",
+            ratio(drain.baselinePrimaryKeyOnlyRowsPerSecond() / drain.baselineRowsPerSecond()),
+            "",
+            "",
+            load(loadBefore, loadAverage())));
   }
 
   private void single(
