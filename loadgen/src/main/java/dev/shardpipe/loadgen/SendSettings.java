@@ -88,7 +88,19 @@ record SendSettings(
       throw new IllegalArgumentException(
           "--partitions, --tweet-locations or --placement: " + e.getMessage(), e);
     }
-    partitionChoice(partition);
+    PartitionChoice choice = partitionChoice(partition);
+    if (verify == VerifyMode.OFFSETS && !freshness) {
+      throw new IllegalArgumentException(
+          "--verify offsets watches the shards' applied_offsets, which --no-freshness turns off");
+    }
+    if (verify == VerifyMode.OFFSETS
+        && sink == SinkKind.KAFKA
+        && choice.mode() != PartitionChoice.Mode.ROUTED) {
+      throw new IllegalArgumentException(
+          "--verify offsets needs --partition routed: the writers forward events written to other"
+              + " partitions to new offsets; use --verify ids, was --partition "
+              + choice);
+    }
   }
 
   private static void requireHttp(String option, URI uri) {

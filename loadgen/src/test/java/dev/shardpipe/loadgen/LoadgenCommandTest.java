@@ -47,6 +47,10 @@ class LoadgenCommandTest {
         "--partition sideways | --partition must be routed, random or a partition number >= 0,"
             + " was sideways",
         "--partitions 8 | --partitions, --tweet-locations or --placement:",
+        "--verify offsets --no-freshness | --verify offsets watches the shards' applied_offsets,"
+            + " which --no-freshness turns off",
+        "--verify offsets --sink kafka --partition random | --verify offsets needs --partition"
+            + " routed",
         "--count 0 | --count must be >= 1, was 0",
         "--owners 0 | --owners must be >= 1, was 0"
       })
@@ -80,6 +84,14 @@ class LoadgenCommandTest {
 
     assertThat(status).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("missing");
+  }
+
+  @Test
+  void acceptsEnumValuesInAnyCase() {
+    int status = run("synthetic", "--sink", "Kafka", "--verify", "OFFSETS", "--partition", "3");
+
+    assertThat(err.toString()).startsWith("--verify offsets needs --partition routed");
+    assertThat(status).isEqualTo(CommandLine.ExitCode.USAGE);
   }
 
   @Test
