@@ -1,12 +1,16 @@
 package dev.shardpipe.loadgen;
 
 import dev.shardpipe.loadgen.source.FileTreeSource;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code loadgen files <directory>}: one file event per regular file under the directory. */
 @Command(
@@ -26,10 +30,17 @@ final class FilesCommand implements Callable<Integer> {
 
   @Mixin private SendOptions send;
 
+  @Spec private CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     SendSettings settings = send.settings();
-    return new IngestRun(settings, System.out, Clock.systemUTC())
-        .run(FileTreeSource.open(directory));
+    FileTreeSource source;
+    try {
+      source = FileTreeSource.open(directory);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+    }
+    return new IngestRun(settings, System.out, Clock.systemUTC()).run(source);
   }
 }

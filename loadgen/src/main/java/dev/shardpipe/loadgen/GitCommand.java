@@ -1,12 +1,16 @@
 package dev.shardpipe.loadgen;
 
 import dev.shardpipe.loadgen.source.GitHistorySource;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code loadgen git <repository>}: one tweet per commit reachable from HEAD. */
 @Command(
@@ -25,10 +29,17 @@ final class GitCommand implements Callable<Integer> {
 
   @Mixin private SendOptions send;
 
+  @Spec private CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     SendSettings settings = send.settings();
-    return new IngestRun(settings, System.out, Clock.systemUTC())
-        .run(GitHistorySource.open(repository));
+    GitHistorySource source;
+    try {
+      source = GitHistorySource.open(repository);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+    }
+    return new IngestRun(settings, System.out, Clock.systemUTC()).run(source);
   }
 }

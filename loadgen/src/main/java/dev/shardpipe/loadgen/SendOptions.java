@@ -7,7 +7,10 @@ import io.micronaut.core.annotation.Nullable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The options every ingest command shares (picocli mixin): the sink, the pace, what to observe and
@@ -15,6 +18,9 @@ import picocli.CommandLine.Option;
  * #settings()} validates them with messages that name the option.
  */
 final class SendOptions {
+
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec command;
 
   /** Default ingest-api address: {@value}. */
   static final String DEFAULT_INGEST_URL = "http://127.0.0.1:8080";
@@ -204,31 +210,41 @@ final class SendOptions {
     NONE
   }
 
+  /**
+   * Validates the options.
+   *
+   * @throws ParameterException naming the option and the bad value, which picocli prints with the
+   *     usage and exit status 2 instead of a stack trace
+   */
   SendSettings settings() {
-    return new SendSettings(
-        sink,
-        ingestUrl,
-        bootstrapServers,
-        partition,
-        batchSize,
-        concurrency,
-        rate,
-        warmup,
-        duration,
-        retries,
-        queryUrl,
-        verify,
-        visibleTimeout,
-        !noFreshness,
-        freshnessPoll,
-        databaseUrlTemplate,
-        databaseUser,
-        databasePassword,
-        topic,
-        partitions,
-        tweetLocations,
-        placement,
-        summaryJson,
-        !noProgress);
+    try {
+      return new SendSettings(
+          sink,
+          ingestUrl,
+          bootstrapServers,
+          partition,
+          batchSize,
+          concurrency,
+          rate,
+          warmup,
+          duration,
+          retries,
+          queryUrl,
+          verify,
+          visibleTimeout,
+          !noFreshness,
+          freshnessPoll,
+          databaseUrlTemplate,
+          databaseUser,
+          databasePassword,
+          topic,
+          partitions,
+          tweetLocations,
+          placement,
+          summaryJson,
+          !noProgress);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+    }
   }
 }

@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /**
  * The validated options of an ingest command; see {@link SendOptions} for each one's meaning and
- * default.
+ * default. The constructor checks every value and throws {@link IllegalArgumentException} naming
+ * the option and the bad value.
  */
 record SendSettings(
     SinkKind sink,
@@ -43,11 +44,6 @@ record SendSettings(
   /** ingest-api's batch limit (SPEC 6). */
   static final int MAX_BATCH_SIZE = 10_000;
 
-  /**
-   * Checks every value.
-   *
-   * @throws IllegalArgumentException naming the option and the bad value
-   */
   SendSettings {
     if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
       throw new IllegalArgumentException(
@@ -88,7 +84,19 @@ record SendSettings(
       throw new IllegalArgumentException(
           "--partitions, --tweet-locations or --placement: " + e.getMessage(), e);
     }
-    partitionChoice(partition);
+    PartitionChoice choice = partitionChoice(partition);
+    if (verify == VerifyMode.OFFSETS && !freshness) {
+      throw new IllegalArgumentException(
+          "--verify offsets watches the shards' applied_offsets, which --no-freshness turns off");
+    }
+    if (verify == VerifyMode.OFFSETS
+        && sink == SinkKind.KAFKA
+        && choice.mode() != PartitionChoice.Mode.ROUTED) {
+      throw new IllegalArgumentException(
+          "--verify offsets needs --partition routed: the writers forward events written to other"
+              + " partitions to new offsets; use --verify ids, was --partition "
+              + choice);
+    }
   }
 
   private static void requireHttp(String option, URI uri) {

@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code loadgen synthetic}: fake tweets or files from Datafaker, repeatable by seed. */
 @Command(
@@ -61,13 +64,18 @@ final class SyntheticCommand implements Callable<Integer> {
 
   @Mixin private SendOptions send;
 
+  @Spec private CommandSpec command;
+
   @Override
   public Integer call() throws Exception {
     SendSettings settings = send.settings();
     long events =
         count != null ? count : settings.duration() != null ? Long.MAX_VALUE : DEFAULT_COUNT;
     if (events < 1) {
-      throw new IllegalArgumentException("--count must be >= 1, was " + events);
+      throw new ParameterException(command.commandLine(), "--count must be >= 1, was " + events);
+    }
+    if (owners < 1) {
+      throw new ParameterException(command.commandLine(), "--owners must be >= 1, was " + owners);
     }
     EventSource source =
         type == Kind.TWEET

@@ -33,6 +33,39 @@ public final class LoadDriver {
   private static final long LATE_NANOS = 1_000_000;
 
   private final Settings settings;
+  private final Ticker ticker;
+
+  /** The time a run reads and waits on; tests pass one that advances without sleeping. */
+  interface Ticker {
+
+    /** The system's monotonic clock and {@link LockSupport#parkNanos}. */
+    Ticker SYSTEM =
+        new Ticker() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
+
+          @Override
+          public void parkNanos(long nanos) {
+            LockSupport.parkNanos(nanos);
+          }
+        };
+
+    /**
+     * Reads the time.
+     *
+     * @return nanoseconds from an arbitrary origin, as {@link System#nanoTime()}
+     */
+    long nanoTime();
+
+    /**
+     * Waits; may return earlier.
+     *
+     * @param nanos the longest wait in nanoseconds
+     */
+    void parkNanos(long nanos);
+  }
 
   /**
    * How to drive.
@@ -83,7 +116,12 @@ public final class LoadDriver {
    * @param settings how to drive
    */
   public LoadDriver(Settings settings) {
+    this(settings, Ticker.SYSTEM);
+  }
+
+  LoadDriver(Settings settings, Ticker ticker) {
     this.settings = settings;
+    this.ticker = ticker;
   }
 
   /**
@@ -110,7 +148,7 @@ public final class LoadDriver {
     long late = 0;
     long started = 0;
 
-    long start = System.nanoTime();
+    long start = ticker.nanoTime();
     long measureFrom = start + settings.warmup().toNanos();
     long stopAt =
         settings.duration() == null ? Long.MAX_VALUE : measureFrom + settings.duration().toNanos();
@@ -120,7 +158,7 @@ public final class LoadDriver {
             : null;
 
     for (long k = 0; ; k++) {
-      long due = schedule == null ? System.nanoTime() : schedule.intended(k);
+      long due = schedule == null ? ticker.nanoTime() : schedule.intended(k);
       if (due >= stopAt) {
         break;
       }
@@ -128,11 +166,11 @@ public final class LoadDriver {
       if (request == null) {
         break;
       }
-      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        LockSupport.parkNanos(wait);
+      for (long wait = due - ticker.nanoTime(); wait > 0; wait = due - ticker.nanoTime()) {
+        ticker.parkNanos(wait);
       }
       slots.acquire();
-      long leaves = System.nanoTime();
+      long leaves = ticker.nanoTime();
       long intended = schedule == null ? leaves : due;
       boolean measured = intended >= measureFrom;
       if (measured && leaves - intended > LATE_NANOS) {
@@ -147,7 +185,7 @@ public final class LoadDriver {
       }
       answer.whenComplete(
           (result, error) -> {
-            long end = System.nanoTime();
+            long end = ticker.nanoTime();
             Timing timing = new Timing(intended, leaves, end, measured);
             try {
               if (error == null) {

@@ -25,9 +25,12 @@ import org.apache.tika.Tika;
  * moment each event is made.
  *
  * <p>Tweets: a location from a real time zone Datafaker picks, mapped like a git author's offset
- * ({@link Locations}); an owner drawn uniformly from {@code 1..owners}; text from Datafaker's quote
- * providers, with a hashtag now and then. Files: a realistic name with an extension, the media type
- * Apache Tika gives that name, a log-normal size (median 32 KiB), a user from {@code 1..users}.
+ * ({@link Locations}) but from the zone's standard offset at a fixed instant, so that a zone that
+ * crosses a range boundary with daylight saving time (America/St_Johns, -3:30 and -2:30) gives the
+ * same location, hence the same shard key and partition, whenever the run happens; an owner drawn
+ * uniformly from {@code 1..owners}; text from Datafaker's quote providers, with a hashtag now and
+ * then. Files: a realistic name with an extension, the media type Apache Tika gives that name, a
+ * log-normal size (median 32 KiB), a user from {@code 1..users}.
  *
  * <p>Making a Datafaker value costs microseconds, too much at 100 000 events/s, so each source
  * draws its values from pools of {@value #POOL} made once from the seed.
@@ -38,6 +41,9 @@ public final class SyntheticSource implements EventSource {
   public static final int POOL = 4096;
 
   private static final double MEDIAN_FILE_BYTES = 32 * 1024;
+
+  /** When the standard offsets of the time zones are read: the tz database's rules change. */
+  private static final Instant OFFSETS_AT = Instant.parse("2025-01-01T00:00:00Z");
 
   private final EventType type;
   private final long seed;
@@ -66,7 +72,7 @@ public final class SyntheticSource implements EventSource {
     this.random = new Random(seed);
     Faker faker = new Faker(new Random(seed));
     if (type == EventType.TWEET) {
-      fillTweetPools(faker, clock.instant());
+      fillTweetPools(faker);
     } else {
       fillFilePools(faker);
     }
@@ -100,7 +106,7 @@ public final class SyntheticSource implements EventSource {
     return new SyntheticSource(EventType.FILE, seed, count, users, clock);
   }
 
-  private void fillTweetPools(Faker faker, Instant now) {
+  private void fillTweetPools(Faker faker) {
     List<Supplier<String>> quotes =
         List.of(
             () -> faker.yoda().quote(),
@@ -123,7 +129,7 @@ public final class SyntheticSource implements EventSource {
     while (locations.size() < POOL) {
       try {
         ZoneId zone = ZoneId.of(faker.address().timeZone());
-        locations.add(Locations.of(zone.getRules().getOffset(now)));
+        locations.add(Locations.of(zone.getRules().getStandardOffset(OFFSETS_AT)));
       } catch (DateTimeException e) {
         // A zone name Datafaker knows and this JDK does not: draw another.
       }
