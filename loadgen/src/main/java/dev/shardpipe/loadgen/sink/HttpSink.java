@@ -141,18 +141,23 @@ public final class HttpSink implements Sink {
   static List<Ack> acks(byte[] body, int events) throws IOException {
     List<Ack> acks = new ArrayList<>(events);
     try (JsonParser json = JSON.createParser(body)) {
+      // Fields are matched within each object, in whatever order ingest-api writes them.
       int partition = -1;
+      long offset = -1;
       for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
-        if (token != JsonToken.FIELD_NAME) {
-          continue;
-        }
-        String field = json.currentName();
-        if ("partition".equals(field)) {
+        if (token == JsonToken.START_OBJECT) {
+          partition = -1;
+          offset = -1;
+        } else if (token == JsonToken.END_OBJECT && partition >= 0 && offset >= 0) {
+          acks.add(new Ack(partition, offset));
+          partition = -1;
+          offset = -1;
+        } else if (token == JsonToken.FIELD_NAME && "partition".equals(json.currentName())) {
           json.nextToken();
           partition = json.getIntValue();
-        } else if ("offset".equals(field)) {
+        } else if (token == JsonToken.FIELD_NAME && "offset".equals(json.currentName())) {
           json.nextToken();
-          acks.add(new Ack(partition, json.getLongValue()));
+          offset = json.getLongValue();
         }
       }
     }

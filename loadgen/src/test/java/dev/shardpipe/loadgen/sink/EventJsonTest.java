@@ -70,6 +70,16 @@ class EventJsonTest {
   }
 
   @Test
+  void readsAnAnswerWhateverTheOrderOfItsFields() throws Exception {
+    byte[] body =
+        ("{\"results\":[{\"offset\":100,\"shard\":\"us\",\"partition\":9},"
+                + "{\"partition\":1,\"id\":\"b\",\"offset\":5}],\"accepted\":2}")
+            .getBytes(UTF_8);
+
+    assertThat(HttpSink.acks(body, 2)).containsExactly(new Ack(9, 100), new Ack(1, 5));
+  }
+
+  @Test
   void refusesAnAnswerThatNamesAnotherNumberOfEvents() {
     byte[] body = "{\"accepted\":1,\"results\":[{\"partition\":1,\"offset\":5}]}".getBytes(UTF_8);
 
