@@ -88,6 +88,11 @@ final class Report {
                   : String.format(
                       "; %,d missing, %,d different, %,d lookups failed (first: %s)",
                       v.missing(), v.mismatched(), v.errors(), v.firstProblem())));
+    } else if (s.verification().equals("offsets") && s.notVisibleInTime() == 0) {
+      line(
+          "visible",
+          "every event applied: its shard's applied_offsets passed its offset (not read back by"
+              + " id: --verify offsets)");
     } else {
       line("visible", "not checked (--verify " + s.verification() + ")");
     }
@@ -111,7 +116,9 @@ final class Report {
     out.println(
         s.ok()
             ? "OK: every event of the source was acknowledged"
-                + (v != null ? " and is visible through query-service" : "")
+                + (v != null
+                    ? " and is visible through query-service"
+                    : s.verification().equals("offsets") ? " and applied in its shard" : "")
             : "NOT OK: see the lines above");
   }
 
