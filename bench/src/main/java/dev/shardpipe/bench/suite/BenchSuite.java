@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +105,9 @@ public final class BenchSuite {
   public String run()
       throws IOException, SQLException, InterruptedException, ExecutionException, TimeoutException {
     String started = java.time.Instant.now().toString();
+    // Logs are appended to; a rerun starts with none from the run before.
+    FileUtils.deleteDirectory(logs.toFile());
+    FileUtils.deleteDirectory(results.toFile());
     Files.createDirectories(logs);
     drain();
     DevstackOptions devstackOptions = devstackOptions();
