@@ -3,6 +3,8 @@ package dev.shardpipe.bench;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
+import dev.shardpipe.bench.suite.BenchSuite;
+import dev.shardpipe.bench.suite.SuiteOptions;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.WriterDrain.class},
+    subcommands = {BenchCommand.WriterDrain.class, BenchCommand.Suite.class},
     description = "Benchmarks of the pipeline on this machine, everything on 127.0.0.1.")
 public final class BenchCommand {
 
@@ -130,21 +132,163 @@ public final class BenchCommand {
       System.out.print(result.report());
       return 0;
     }
+  }
 
-    /** The jar runs from {@code <root>/bench/target/bench.jar}. */
-    private static Path findHome() throws URISyntaxException {
-      Path start =
-          Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path dir = start; dir != null; dir = dir.getParent()) {
-        if (Files.isDirectory(dir.resolve("shard-writer"))
-            && Files.isRegularFile(dir.resolve("pom.xml"))) {
-          return dir;
-        }
-      }
-      throw new IllegalStateException(
-          "cannot find the repository root above "
-              + start
-              + "; pass --home <path of the shardpipe checkout>");
+  /** {@code suite}: see {@link BenchSuite}. */
+  @Command(
+      name = "suite",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Every figure of the pipeline next to its reference, measured in one session: writer"
+            + " drain against a JDBC batch upsert; single and batch HTTP ingest against Kafka's"
+            + " ProducerPerformance; end-to-end freshness against Kafka's EndToEndLatency; routed"
+            + " and merged reads against the same SQL on the shards. Prints a Markdown table and"
+            + " writes it into docs/benchmarks.md. About 20 minutes with the defaults."
+      })
+  static final class Suite implements Callable<Integer> {
+
+    @Option(
+        names = "--data-dir",
+        description =
+            "Where the servers, logs and JSON summaries live (default: a directory in the system's"
+                + " temporary directory).")
+    private Path dataDir;
+
+    @Option(
+        names = "--home",
+        description = "The repository root with every module built (default: found from this jar).")
+    private Path home;
+
+    @Option(
+        names = "--docs",
+        description = "The file to write the table into (default: <home>/docs/benchmarks.md).")
+    private Path docs;
+
+    @Option(names = "--no-docs", description = "Only print the table.")
+    private boolean noDocs;
+
+    @Option(
+        names = "--measure",
+        defaultValue = SuiteOptions.DEFAULT_MEASURE,
+        description = "Measured time of each ingest and read figure (default: ${DEFAULT-VALUE}).")
+    private Duration measure;
+
+    @Option(
+        names = "--warmup",
+        defaultValue = SuiteOptions.DEFAULT_WARMUP,
+        description = "Unmeasured warm-up before each ingest figure (default: ${DEFAULT-VALUE}).")
+    private Duration warmup;
+
+    @Option(
+        names = "--read-warmup",
+        defaultValue = SuiteOptions.DEFAULT_READ_WARMUP,
+        description = "Unmeasured warm-up before each read figure (default: ${DEFAULT-VALUE}).")
+    private Duration readWarmup;
+
+    @Option(
+        names = "--drain-events",
+        defaultValue = "" + WriterDrainOptions.DEFAULT_EVENTS,
+        description = "Events of the writer-drain figure (default: ${DEFAULT-VALUE}).")
+    private int drainEvents;
+
+    @Option(
+        names = "--read-rows",
+        defaultValue = "" + SuiteOptions.DEFAULT_READ_ROWS,
+        description = "Tweets, and files, loaded for the read figures (default: ${DEFAULT-VALUE}).")
+    private long readRows;
+
+    @Option(
+        names = "--read-keys",
+        defaultValue = "" + SuiteOptions.DEFAULT_READ_KEYS,
+        description = "Owners and users of those rows (default: ${DEFAULT-VALUE}).")
+    private long readKeys;
+
+    @Option(
+        names = "--single-rate",
+        defaultValue = "" + SuiteOptions.DEFAULT_SINGLE_RATE,
+        description = "Requests/s of the single-event figure (default: ${DEFAULT-VALUE}).")
+    private int singleRate;
+
+    @Option(
+        names = "--freshness-rate",
+        defaultValue = "" + SuiteOptions.DEFAULT_FRESHNESS_RATE,
+        description = "Events/s of the freshness figure (default: ${DEFAULT-VALUE}).")
+    private int freshnessRate;
+
+    @Option(
+        names = "--routed-rate",
+        defaultValue = "" + SuiteOptions.DEFAULT_ROUTED_RATE,
+        description = "Requests/s of the routed-read figure (default: ${DEFAULT-VALUE}).")
+    private int routedRate;
+
+    @Option(
+        names = "--merged-rate",
+        defaultValue = "" + SuiteOptions.DEFAULT_MERGED_RATE,
+        description = "Requests/s of the merged-read figure (default: ${DEFAULT-VALUE}).")
+    private int mergedRate;
+
+    @Option(
+        names = "--reference-records",
+        defaultValue = "" + SuiteOptions.DEFAULT_REFERENCE_RECORDS,
+        description =
+            "Records of the batch figure's ProducerPerformance reference (default:"
+                + " ${DEFAULT-VALUE}).")
+    private long referenceRecords;
+
+    @Option(
+        names = "--base-port",
+        defaultValue = "" + SuiteOptions.DEFAULT_BASE_PORT,
+        description =
+            "First of the consecutive ports of the suite's devstack (default: ${DEFAULT-VALUE}).")
+    private int basePort;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "4",
+        description = "Seed of every fake row and event (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      Path root = home != null ? home : findHome();
+      SuiteOptions options =
+          new SuiteOptions(
+              root,
+              dataDir != null
+                  ? dataDir.toAbsolutePath()
+                  : Path.of(System.getProperty("java.io.tmpdir"), "shardpipe-bench-suite"),
+              noDocs ? null : docs != null ? docs : root.resolve("docs").resolve("benchmarks.md"),
+              measure,
+              warmup,
+              readWarmup,
+              drainEvents,
+              readRows,
+              readKeys,
+              singleRate,
+              freshnessRate,
+              routedRate,
+              mergedRate,
+              referenceRecords,
+              basePort,
+              seed);
+      new BenchSuite(options).run();
+      return 0;
     }
+  }
+
+  /** The jar runs from {@code <root>/bench/target/bench.jar}. */
+  private static Path findHome() throws URISyntaxException {
+    Path start =
+        Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("shard-writer"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the repository root above "
+            + start
+            + "; pass --home <path of the shardpipe checkout>");
   }
 }

@@ -14,12 +14,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +80,7 @@ public final class Devstack implements AutoCloseable {
       requireJar(options.home(), spec.module());
     }
     if (options.clean()) {
-      deleteRecursively(options.dataDir());
+      FileUtils.deleteDirectory(options.dataDir().toFile());
     }
     Files.createDirectories(options.dataDir());
 
@@ -281,17 +280,6 @@ public final class Devstack implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       LOG.warn("PostgreSQL did not stop cleanly", e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

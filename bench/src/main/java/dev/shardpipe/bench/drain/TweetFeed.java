@@ -15,16 +15,24 @@ import net.datafaker.Faker;
  * Fake tweets shaped like ingest-api's: time-ordered UUIDv7 ids and increasing {@code occurred_at}
  * one millisecond apart, half from {@code europe} and half from {@code usa} (so both shards get
  * about half), random owners and lorem text up to 280 characters. The same seed gives the same
- * events.
+ * events. The writer-drain benchmark pre-fills its topic with them; the suite gives Kafka's own
+ * tools the same records.
  */
-final class TweetFeed {
+public final class TweetFeed {
 
   private static final Instant START = Instant.parse("2026-11-21T00:00:00Z");
   private static final int OWNERS = 1_000_000;
 
   private TweetFeed() {}
 
-  static List<TweetEvent> generate(int count, long seed) {
+  /**
+   * Makes the events.
+   *
+   * @param count how many
+   * @param seed the seed; the same seed gives the same events
+   * @return {@code count} tweet upserts, {@code occurred_at} from 2026-11-21T00:00:00Z one ms apart
+   */
+  public static List<TweetEvent> generate(int count, long seed) {
     Random random = new Random(seed);
     Faker faker = new Faker(random);
     SteppedClock clock = new SteppedClock();

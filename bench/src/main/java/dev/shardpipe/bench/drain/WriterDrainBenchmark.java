@@ -25,7 +25,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -90,7 +89,7 @@ public final class WriterDrainBenchmark {
       throw new IllegalArgumentException(
           jar + " is missing; build it first with: mvn -q -DskipTests package");
     }
-    deleteRecursively(options.dataDir());
+    FileUtils.deleteDirectory(options.dataDir().toFile());
     Routing routing = Routing.defaults();
     Placement placement = Placement.parse(Routing.DEFAULT_PARTITIONS, Placement.DEFAULT_PLACEMENT);
     try (PostgresServer postgres =
@@ -136,6 +135,17 @@ public final class WriterDrainBenchmark {
       }
       long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets");
       requireEvents("the baseline", baselineRows);
+
+      LOG.info("the same JDBC batch upsert into tweets with its primary key only");
+      Duration primaryKeyOnly;
+      try (Connection c = JdbcBatchUpsert.connect(postgres.jdbcUrl(BASELINE_DATABASE))) {
+        JdbcBatchUpsert.dropAllButPrimaryKey(c);
+        checkpoint(postgres);
+        primaryKeyOnly = JdbcBatchUpsert.run(c, events, partitions, options.baselineBatchSize());
+      }
+      requireEvents(
+          "the primary-key-only baseline",
+          count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets"));
       return new WriterDrainResult(
           options.events(),
           drain.rowsPerShard(),
@@ -143,6 +153,7 @@ public final class WriterDrainBenchmark {
           drain.wall(),
           drain.fromFirstCommit(),
           jdbc,
+          primaryKeyOnly,
           drain.writersCpu(),
           drain.thisJvmCpu(),
           drain.postgresCpu(),
@@ -315,17 +326,6 @@ public final class WriterDrainBenchmark {
     try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"));
         Statement statement = c.createStatement()) {
       statement.execute("CHECKPOINT");
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

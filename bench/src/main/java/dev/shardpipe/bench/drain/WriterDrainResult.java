@@ -13,6 +13,8 @@ import java.util.Map;
  *     migration and draining
  * @param writersDrain from the first offset committed to the last: draining alone
  * @param baseline the plain JDBC batch upsert of the same rows into one table of the same schema
+ * @param baselinePrimaryKeyOnly the same upsert into the same table emptied and left with its
+ *     primary key only, without the read indexes
  * @param writersCpu CPU time of the writer JVMs from launch to the last commit, start-up included
  * @param brokerCpu CPU time of the benchmark's JVM meanwhile: the broker serving the writers, and
  *     the watcher reading {@code applied_offsets}
@@ -28,6 +30,7 @@ public record WriterDrainResult(
     Duration writersWall,
     Duration writersDrain,
     Duration baseline,
+    Duration baselinePrimaryKeyOnly,
     Duration writersCpu,
     Duration brokerCpu,
     Duration writersPostgresCpu,
@@ -63,6 +66,15 @@ public record WriterDrainResult(
   }
 
   /**
+   * Returns the primary-key-only baseline's rate.
+   *
+   * @return rows per second
+   */
+  public double baselinePrimaryKeyOnlyRowsPerSecond() {
+    return rate(baselinePrimaryKeyOnly);
+  }
+
+  /**
    * Returns how much faster the writers drain than the baseline upserts.
    *
    * @return writers' drain rate divided by the baseline's rate
@@ -87,6 +99,7 @@ public record WriterDrainResult(
             + "  writers, first to last commit  %6.1f s  %,10.0f rows/s%n"
             + "  writers, JVM launch to last    %6.1f s  %,10.0f rows/s%n"
             + "  JDBC batch upsert baseline     %6.1f s  %,10.0f rows/s%n"
+            + "  the same, primary key only     %6.1f s  %,10.0f rows/s%n"
             + "  ratio writers/baseline         %6.2f%n"
             + "writers: %,d partition transactions, %,.0f records each on average, %.1f ms each%n"
             + "CPU seconds (user+system)%n"
@@ -101,6 +114,8 @@ public record WriterDrainResult(
         writersWallRowsPerSecond(),
         seconds(baseline),
         baselineRowsPerSecond(),
+        seconds(baselinePrimaryKeyOnly),
+        baselinePrimaryKeyOnlyRowsPerSecond(),
         ratio(),
         writerMeters.transactions(),
         writerMeters.meanBatchSize(),

@@ -1,0 +1,626 @@
+package dev.shardpipe.bench.suite;
+
+import dev.shardpipe.bench.drain.TweetFeed;
+import dev.shardpipe.bench.drain.WriterDrainBenchmark;
+import dev.shardpipe.bench.drain.WriterDrainOptions;
+import dev.shardpipe.bench.drain.WriterDrainResult;
+import dev.shardpipe.core.event.EventCodec;
+import dev.shardpipe.core.event.TweetEvent;
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.devstack.Devstack;
+import dev.shardpipe.devstack.DevstackOptions;
+import dev.shardpipe.embedded.FreePort;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.commons.io.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The project's benchmark suite (issue #7): every performance figure of the pipeline, each next to
+ * a reference measured in the same session on the same machine, as a ratio.
+ *
+ * <ol>
+ *   <li>Writer drain of pre-produced tweet events next to a plain JDBC batch upsert of the same
+ *       rows ({@link WriterDrainBenchmark}, its own broker and PostgreSQL).
+ *   <li>A devstack of the services' jars on the suite's own ports, then through {@code loadgen}:
+ *       single {@code POST /tweets} at a fixed rate; end-to-end freshness (send until the row's
+ *       offset is in {@code applied_offsets}) at a fixed rate; routed and merged reads at fixed
+ *       rates over rows loaded with {@code COPY}, next to the same SQL run on the shards directly;
+ *       and {@code POST /tweets/batch} of 1 000 as fast as it goes. The Kafka references are
+ *       Kafka's own {@code ProducerPerformance} and {@code EndToEndLatency} on the same broker with
+ *       the same records and ingest-api's producer settings.
+ * </ol>
+ *
+ * <p>The batch run comes last because the writers fall minutes behind it on two cores; every other
+ * figure would otherwise be measured beside their catch-up. Logs of every step are in {@code
+ * <dataDir>/logs}, loadgen's JSON summaries in {@code <dataDir>/results}.
+ */
+public final class BenchSuite {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchSuite.class);
+
+  /** ingest-api's producer settings (its application.yml), so the references send alike. */
+  private static final Map<String, String> PRODUCER_SETTINGS =
+      Map.of(
+          "acks", "all",
+          "enable.idempotence", "true",
+          "linger.ms", "1",
+          "batch.size", "65536",
+          "compression.type", "lz4");
+
+  private static final String REFERENCE_TOPIC = "bench.reference";
+  private static final int PAYLOADS = 1_000;
+  private static final int BATCH_SIZE = 1_000;
+  private static final int FRESHNESS_BATCH_SIZE = 100;
+  private static final int END_TO_END_RECORDS = 10_000;
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(20);
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(30);
+
+  private final SuiteOptions options;
+  private final Path logs;
+  private final Path results;
+  private final List<SuiteRow> rows = new ArrayList<>();
+
+  /**
+   * Prepares a run.
+   *
+   * @param options what to run and where
+   */
+  public BenchSuite(SuiteOptions options) {
+    this.options = options;
+    this.logs = options.dataDir().resolve("logs");
+    this.results = options.dataDir().resolve("results");
+  }
+
+  /**
+   * Runs every figure, prints the table and writes it into the docs file when one is given.
+   *
+   * @return the report as Markdown: the machine, the command and the table
+   * @throws IllegalArgumentException if a jar is missing or a port of the suite is taken
+   * @throws IllegalStateException if a step cannot run (a child JVM hangs, a summary is missing)
+   * @throws IOException if a server cannot start or a file cannot be written
+   * @throws SQLException if the read data cannot be loaded
+   * @throws InterruptedException if interrupted
+   * @throws ExecutionException if Kafka does not list the topic's end offsets
+   * @throws TimeoutException if Kafka does not list them within 30 s
+   */
+  public String run()
+      throws IOException, SQLException, InterruptedException, ExecutionException, TimeoutException {
+    String started = java.time.Instant.now().toString();
+    // Logs are appended to; a rerun starts with none from the run before.
+    FileUtils.deleteDirectory(logs.toFile());
+    FileUtils.deleteDirectory(results.toFile());
+    Files.createDirectories(logs);
+    drain();
+    DevstackOptions devstackOptions = devstackOptions();
+    try (Devstack devstack = Devstack.start(devstackOptions)) {
+      String bootstrap = devstack.kafka().bootstrapServers();
+      devstack.kafka().ensureTopic(REFERENCE_TOPIC, devstackOptions.partitions());
+      KafkaTools kafka =
+          new KafkaTools(
+              List.of(options.home().resolve("bench/target/lib").toString() + "/*"), logs);
+      Path payloads = payloads();
+      Loadgen loadgen = new Loadgen(options.home(), logs, results);
+      List<String> endpoints =
+          List.of(
+              "--ingest-url",
+              "http://127.0.0.1:" + devstackOptions.ingestPort(),
+              "--query-url",
+              "http://127.0.0.1:" + devstackOptions.queryPort(),
+              "--database-url-template",
+              databaseUrlTemplate(devstackOptions));
+      single(loadgen, kafka, devstack, endpoints, bootstrap, payloads);
+      freshness(loadgen, kafka, endpoints, bootstrap);
+      reads(loadgen, devstack, devstackOptions);
+      batch(loadgen, kafka, devstack, endpoints, bootstrap, payloads);
+    }
+    String report = SuiteReport.markdown(options, rows, started);
+    System.out.println(report);
+    if (options.docs() != null) {
+      SuiteReport.writeInto(options.docs(), report);
+      System.out.println("written into " + options.docs());
+    }
+    return report;
+  }
+
+  private void drain() throws IOException, SQLException, InterruptedException {
+    LOG.info("writer drain of {} events", options.drainEvents());
+    double loadBefore = loadAverage();
+    WriterDrainResult drain =
+        new WriterDrainBenchmark(
+                new WriterDrainOptions(
+                    options.home(),
+                    options.dataDir().resolve("drain"),
+                    options.drainEvents(),
+                    options.seed(),
+                    WriterDrainOptions.DEFAULT_BASELINE_BATCH_SIZE,
+                    WriterDrainOptions.DEFAULT_POSTGRES_SETTINGS,
+                    WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS,
+                    List.of(),
+                    Duration.ofMinutes(10)))
+            .run();
+    Files.writeString(logs.resolve("writer-drain.txt"), drain.report());
+    rows.add(
+        new SuiteRow(
+            String.format(
+                Locale.ROOT,
+                "writer drain, %s pre-produced tweets, first to last commit",
+                count(options.drainEvents())),
+            count(drain.writersDrainRowsPerSecond()) + " rows/s",
+            "plain JDBC batch upsert of the same rows (one connection, 2 000 per batch)",
+            count(drain.baselineRowsPerSecond()) + " rows/s",
+            ratio(drain.writersDrainRowsPerSecond() / drain.baselineRowsPerSecond()),
+            "≥ 140 000 rows/s",
+            met(drain.writersDrainRowsPerSecond() >= 140_000),
+            load(loadBefore, loadAverage())));
+    rows.add(
+        new SuiteRow(
+            "the same JDBC upsert into `tweets` with its primary key only, no read indexes",
+            count(drain.baselinePrimaryKeyOnlyRowsPerSecond()) + " rows/s",
+            "the JDBC upsert with SPEC 5's indexes (above)",
+            count(drain.baselineRowsPerSecond()) + " rows/s",
+            ratio(drain.baselinePrimaryKeyOnlyRowsPerSecond() / drain.baselineRowsPerSecond()),
+            "",
+            "",
+            load(loadBefore, loadAverage())));
+  }
+
+  private void single(
+      Loadgen loadgen,
+      KafkaTools kafka,
+      Devstack devstack,
+      List<String> endpoints,
+      String bootstrap,
+      Path payloads)
+      throws IOException, InterruptedException, SQLException, ExecutionException, TimeoutException {
+    int rate = options.singleRate();
+    // The services' JITs are cold after start; an open-loop run that starts behind never catches
+    // up, so a closed-loop run brings them to speed first, measured by no figure.
+    loadgen.run(
+        "single-warmup",
+        ingest(
+            "single-warmup",
+            endpoints,
+            "--batch-size",
+            "1",
+            "--concurrency",
+            "16",
+            "--verify",
+            "none",
+            "--no-freshness"),
+        STEP_TIMEOUT);
+    CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    double loadBefore = loadAverage();
+    JsonNode run =
+        loadgen
+            .run(
+                "single",
+                ingest(
+                    "single",
+                    endpoints,
+                    "--batch-size",
+                    "1",
+                    "--rate",
+                    Integer.toString(rate),
+                    "--concurrency",
+                    "64",
+                    // The figure is ingest-api's; the suite checks the writers' catch-up itself,
+                    // so that loadgen spends no CPU watching applied_offsets meanwhile.
+                    "--verify",
+                    "none",
+                    "--no-freshness"),
+                STEP_TIMEOUT)
+            .get("run");
+    double loadAfter = loadAverage();
+    CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    KafkaTools.ProducerResult reference =
+        kafka.producerPerformance(
+            bootstrap,
+            REFERENCE_TOPIC,
+            rate * options.measure().toSeconds(),
+            rate,
+            payloads,
+            PRODUCER_SETTINGS,
+            "kafka-producer-performance-single");
+    double p99 = run.get("latency").get("p99").getDoubleValue();
+    double requestsPerSecond = run.get("requestsPerSecond").getDoubleValue();
+    String figure =
+        String.format(
+            Locale.ROOT,
+            "single `POST /tweets`, loadgen open-loop at %s requests/s, 64 in flight, %d s",
+            count(rate),
+            options.measure().toSeconds());
+    rows.add(
+        new SuiteRow(
+            figure + ": rate",
+            count(requestsPerSecond) + " requests/s" + failures(run),
+            "Kafka `ProducerPerformance`, " + count(rate) + " records/s, acks=all",
+            count(reference.recordsPerSecond()) + " records/s",
+            ratio(requestsPerSecond / reference.recordsPerSecond()),
+            "≥ 5 000 requests/s",
+            met(requestsPerSecond >= 5_000 && ok(run)),
+            load(loadBefore, loadAfter)));
+    rows.add(
+        new SuiteRow(
+            figure + ": p99 latency (p50), from when each request was due",
+            millis(p99) + " (" + millis(run.get("latency").get("p50").getDoubleValue()) + ")",
+            "the same tool: send to acknowledgement, p99 (p50)",
+            millis(reference.p99()) + " (" + millis(reference.p50()) + ")",
+            ratio(p99 / Math.max(reference.p99(), 1)),
+            "p99 < 25 ms",
+            met(p99 < 25 && ok(run)),
+            load(loadBefore, loadAfter)));
+    singleClosedLoop(devstack, requestsPerSecond);
+  }
+
+  private void singleClosedLoop(Devstack devstack, double openLoopRequestsPerSecond)
+      throws IOException, InterruptedException, SQLException, ExecutionException, TimeoutException {
+    String figure =
+        String.format(
+            Locale.ROOT,
+            "single `POST /tweets`, wrk closed loop, 16 connections, %d s: rate, p99 (p50)",
+            options.measure().toSeconds());
+    String reference = "loadgen open-loop (above), requests/s";
+    if (!Wrk.installed()) {
+      rows.add(
+          new SuiteRow(
+              figure,
+              "not measured: wrk is not installed (Debian: apt-get install wrk)",
+              reference,
+              count(openLoopRequestsPerSecond),
+              "",
+              "",
+              "",
+              ""));
+      return;
+    }
+    double loadBefore = loadAverage();
+    Wrk.Result wrk =
+        new Wrk(options.home(), logs)
+            .run(
+                "tweet.lua",
+                "http://127.0.0.1:" + devstack.options().ingestPort(),
+                16,
+                options.measure());
+    double loadAfter = loadAverage();
+    CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    rows.add(
+        new SuiteRow(
+            figure,
+            count(wrk.requestsPerSecond())
+                + " requests/s, "
+                + millis(wrk.p99())
+                + " ("
+                + millis(wrk.p50())
+                + ")"
+                + (wrk.failed() == 0 ? "" : ", " + count(wrk.failed()) + " requests failed"),
+            reference,
+            count(openLoopRequestsPerSecond),
+            ratio(wrk.requestsPerSecond() / openLoopRequestsPerSecond),
+            "≥ 5 000 requests/s, p99 < 25 ms",
+            met(wrk.requestsPerSecond() >= 5_000 && wrk.p99() < 25 && wrk.failed() == 0),
+            load(loadBefore, loadAfter)));
+  }
+
+  private void freshness(
+      Loadgen loadgen, KafkaTools kafka, List<String> endpoints, String bootstrap)
+      throws IOException, InterruptedException {
+    int rate = options.freshnessRate();
+    double loadBefore = loadAverage();
+    JsonNode summary =
+        loadgen.run(
+            "freshness",
+            ingest(
+                "freshness",
+                endpoints,
+                "--batch-size",
+                Integer.toString(FRESHNESS_BATCH_SIZE),
+                "--rate",
+                Integer.toString(rate),
+                "--concurrency",
+                "32"),
+            STEP_TIMEOUT);
+    double loadAfter = loadAverage();
+    KafkaTools.EndToEndResult reference =
+        kafka.endToEndLatency(bootstrap, REFERENCE_TOPIC, END_TO_END_RECORDS, 400);
+    JsonNode fresh = summary.get("freshness");
+    double p99 = fresh.get("p99").getDoubleValue();
+    rows.add(
+        new SuiteRow(
+            String.format(
+                Locale.ROOT,
+                "end-to-end freshness at %s events/s (batches of %d), %d s: send until the row is"
+                    + " visible, p99 (p50, max)",
+                count(rate),
+                FRESHNESS_BATCH_SIZE,
+                options.measure().toSeconds()),
+            millis(p99)
+                + " ("
+                + millis(fresh.get("p50").getDoubleValue())
+                + ", "
+                + millis(fresh.get("max").getDoubleValue())
+                + "), "
+                + count(summary.get("run").get("eventsPerSecond").getDoubleValue())
+                + " events/s"
+                + failures(summary.get("run")),
+            "Kafka `EndToEndLatency`, one record at a time, produce until consumed, acks=all,"
+                + " p99 (p50)",
+            reference.p99() + " ms (" + reference.p50() + " ms)",
+            ratio(p99 / Math.max(reference.p99(), 1)),
+            "",
+            "",
+            load(loadBefore, loadAfter)));
+  }
+
+  private void reads(Loadgen loadgen, Devstack devstack, DevstackOptions devstackOptions)
+      throws IOException, SQLException, InterruptedException {
+    Placement placement = devstack.placement();
+    LOG.info("loading {} tweets and {} files with COPY", options.readRows(), options.readRows());
+    for (String shard : placement.shards()) {
+      try (Connection c =
+              DriverManager.getConnection(
+                  devstack.postgres().jdbcUrl(Devstack.databaseName(shard)));
+          Statement s = c.createStatement()) {
+        // The ingest figures before this one left their rows; the read figures are defined on
+        // exactly the rows loaded here. The writers are idle: loadgen waited for applied_offsets.
+        s.execute("TRUNCATE tweets, file_metadata");
+      }
+    }
+    ReadData.load(
+        shard -> devstack.postgres().jdbcUrl(Devstack.databaseName(shard)),
+        Routing.of(devstackOptions.partitions(), devstackOptions.tweetLocations()),
+        placement,
+        options.readRows(),
+        options.readRows(),
+        options.readKeys(),
+        options.seed());
+    List<String> shared =
+        List.of(
+            "--query-url",
+            "http://127.0.0.1:" + devstackOptions.queryPort(),
+            "--database-url-template",
+            databaseUrlTemplate(devstackOptions),
+            "--owners",
+            Long.toString(options.readKeys()),
+            "--warmup",
+            options.readWarmup().toString(),
+            "--duration",
+            options.measure().toString(),
+            "--seed",
+            Long.toString(options.seed()));
+    readRow(loadgen, "routed", options.routedRate(), 10, shared);
+    readRow(loadgen, "merged", options.mergedRate(), 30, shared);
+  }
+
+  private void readRow(
+      Loadgen loadgen, String kind, int rate, int targetMillis, List<String> shared)
+      throws IOException, InterruptedException {
+    double loadBefore = loadAverage();
+    JsonNode http = loadgen.run("reads-" + kind, reads(kind, rate, shared, false), STEP_TIMEOUT);
+    JsonNode sql =
+        loadgen.run("reads-" + kind + "-sql", reads(kind, rate, shared, true), STEP_TIMEOUT);
+    JsonNode httpRun = http.get("run");
+    JsonNode sqlRun = sql.get("run");
+    double p99 = httpRun.get("latency").get("p99").getDoubleValue();
+    double sqlP99 = sqlRun.get("latency").get("p99").getDoubleValue();
+    String what =
+        kind.equals("routed")
+            ? "routed `GET /tweets?owner_id=&location=&limit=50` (one shard)"
+            : "merged `GET /tweets?limit=50` (every shard, k-way merge)";
+    rows.add(
+        new SuiteRow(
+            String.format(
+                Locale.ROOT,
+                "%s at %d requests/s over %s tweets and %s files, %d s: p99 (p50)",
+                what,
+                rate,
+                count(options.readRows()),
+                count(options.readRows()),
+                options.measure().toSeconds()),
+            millis(p99)
+                + " ("
+                + millis(httpRun.get("latency").get("p50").getDoubleValue())
+                + ")"
+                + failures(httpRun),
+            "the same SQL on the shards directly, same rate (JDBC, in parallel per shard)",
+            millis(sqlP99)
+                + " ("
+                + millis(sqlRun.get("latency").get("p50").getDoubleValue())
+                + ")"
+                + failures(sqlRun),
+            ratio(p99 / sqlP99),
+            "p99 < " + targetMillis + " ms",
+            met(p99 < targetMillis && ok(httpRun)),
+            load(loadBefore, loadAverage())));
+  }
+
+  private static List<String> reads(String kind, int rate, List<String> shared, boolean sql) {
+    List<String> command =
+        new ArrayList<>(List.of("reads", "--read", kind, "--rate", Integer.toString(rate)));
+    command.addAll(shared);
+    if (sql) {
+      command.add("--sql");
+    }
+    return command;
+  }
+
+  private void batch(
+      Loadgen loadgen,
+      KafkaTools kafka,
+      Devstack devstack,
+      List<String> endpoints,
+      String bootstrap,
+      Path payloads)
+      throws IOException, InterruptedException, SQLException, ExecutionException, TimeoutException {
+    double loadBefore = loadAverage();
+    KafkaTools.ProducerResult reference =
+        kafka.producerPerformance(
+            bootstrap,
+            REFERENCE_TOPIC,
+            options.referenceRecords(),
+            -1,
+            payloads,
+            PRODUCER_SETTINGS,
+            "kafka-producer-performance-batch");
+    JsonNode run =
+        loadgen
+            .run(
+                "batch",
+                ingest(
+                    "batch",
+                    endpoints,
+                    "--batch-size",
+                    Integer.toString(BATCH_SIZE),
+                    "--concurrency",
+                    "8",
+                    // Watching applied_offsets would hold every event the writers have not yet
+                    // applied, millions here; the suite checks the catch-up itself below.
+                    "--verify",
+                    "none",
+                    "--no-freshness"),
+                STEP_TIMEOUT)
+            .get("run");
+    double rate = run.get("eventsPerSecond").getDoubleValue();
+    double loadAfter = loadAverage();
+    Duration catchUp = CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    rows.add(
+        new SuiteRow(
+            String.format(
+                Locale.ROOT,
+                "`POST /tweets/batch` of %s, 8 in flight, %d s, as fast as it goes",
+                count(BATCH_SIZE),
+                options.measure().toSeconds()),
+            count(rate)
+                + " events/s, p99 "
+                + millis(run.get("latency").get("p99").getDoubleValue())
+                + failures(run)
+                + String.format(
+                    Locale.ROOT,
+                    "; every event applied by the writers %d s after the run",
+                    catchUp.toSeconds()),
+            "Kafka `ProducerPerformance`, "
+                + count(options.referenceRecords())
+                + " of the same records, unthrottled, acks=all",
+            count(reference.recordsPerSecond()) + " records/s",
+            ratio(rate / reference.recordsPerSecond()),
+            "≥ 60 000 events/s",
+            met(rate >= 60_000 && ok(run)),
+            load(loadBefore, loadAfter)));
+  }
+
+  /** A loadgen ingest command of synthetic tweets on the devstack, warmed up and timed. */
+  private List<String> ingest(String figure, List<String> endpoints, String... more) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "synthetic",
+                "--type",
+                "tweet",
+                "--seed",
+                // loadgen's ids follow from the seed: one seed per figure, so that no figure
+                // re-upserts the rows of another.
+                Long.toString(options.seed() + figure.hashCode()),
+                "--warmup",
+                options.warmup().toString(),
+                "--duration",
+                options.measure().toString(),
+                "--no-progress"));
+    command.addAll(endpoints);
+    command.addAll(List.of(more));
+    if (!command.contains("--verify")) {
+      command.addAll(List.of("--verify", "offsets"));
+    }
+    return command;
+  }
+
+  /** One line per record, the shape ingest-api produces, for Kafka's tools to send. */
+  private Path payloads() throws IOException {
+    EventCodec codec = new EventCodec(JsonMapper.createDefault());
+    StringBuilder lines = new StringBuilder();
+    for (TweetEvent event : TweetFeed.generate(PAYLOADS, options.seed())) {
+      lines.append(new String(codec.encode(event), StandardCharsets.UTF_8)).append('\n');
+    }
+    Path file = options.dataDir().resolve("reference-payloads.ndjson");
+    Files.writeString(file, lines);
+    return file;
+  }
+
+  private DevstackOptions devstackOptions() throws IOException {
+    int base = options.basePort();
+    for (int port = base; port < base + SuiteOptions.PORTS; port++) {
+      FreePort.requireFree(port, "the benchmark suite (--base-port)");
+    }
+    return new DevstackOptions(
+        options.home(),
+        options.dataDir().resolve("devstack"),
+        true,
+        base,
+        base + 1,
+        base + 2,
+        base + 3,
+        base + 4,
+        base + 5,
+        Routing.DEFAULT_PARTITIONS,
+        Routing.DEFAULT_TWEET_LOCATIONS,
+        Placement.DEFAULT_PLACEMENT);
+  }
+
+  private static String databaseUrlTemplate(DevstackOptions devstack) {
+    return "jdbc:postgresql://127.0.0.1:"
+        + devstack.postgresPort()
+        + "/"
+        + Devstack.databaseName("{shard}");
+  }
+
+  private static boolean ok(JsonNode run) {
+    return run.get("requestsFailed").getLongValue() == 0
+        && run.get("unfinished").getLongValue() == 0;
+  }
+
+  private static String failures(JsonNode run) {
+    long failed = run.get("requestsFailed").getLongValue() + run.get("unfinished").getLongValue();
+    return failed == 0 ? "" : ", " + count(failed) + " requests failed";
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  static String count(double value) {
+    return String.format(Locale.ROOT, "%,.0f", value).replace(',', ' ');
+  }
+
+  private static String millis(double value) {
+    return String.format(Locale.ROOT, "%.1f ms", value);
+  }
+
+  private static String ratio(double value) {
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String met(boolean met) {
+    return met ? "yes" : "**no**";
+  }
+
+  private static String load(double before, double after) {
+    return String.format(Locale.ROOT, "%.1f → %.1f", before, after);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.shardpipe.bench.suite;
+
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.routing.Routing;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import net.datafaker.Faker;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * The rows the read benchmark reads, loaded fast: {@code COPY} straight into each shard's {@code
+ * tweets} and {@code file_metadata}, each row in the partition routing gives it and the shard
+ * placement puts that partition on, then {@code VACUUM ANALYZE} so that the planner knows the
+ * tables. {@code applied_offsets} is not touched: these rows never went through Kafka.
+ *
+ * <p>Tweets go round-robin over the owners {@code 1..keys} and the locations {@code europe}, {@code
+ * usa} and {@code asia}, so every (owner, location) holds {@code tweets / (3 * keys)} rows or one
+ * more: with 1 000 000 tweets and 5 000 owners 66 or 67, and every routed read of 50 finds a full
+ * page (random owners would leave a few percent of the pairs short of 50). Users of files are drawn
+ * from {@code 1..keys} at random. Times are spread over the 30 days before the load. The same seed
+ * gives the same rows.
+ */
+final class ReadData {
+
+  private static final String[] LOCATIONS = {"europe", "usa", "asia"};
+  private static final int CHUNK = 50_000;
+  private static final int POOL = 2048;
+
+  private ReadData() {}
+
+  /**
+   * Loads the rows and analyses the tables.
+   *
+   * @param shardUrl each shard's JDBC URL by name
+   * @return rows loaded per table
+   */
+  static Map<String, Long> load(
+      Function<String, String> shardUrl,
+      Routing routing,
+      Placement placement,
+      long tweets,
+      long files,
+      long keys,
+      long seed)
+      throws SQLException, IOException {
+    Random random = new Random(seed);
+    Faker faker = new Faker(new Random(seed));
+    List<String> texts = new ArrayList<>(POOL);
+    List<String[]> names = new ArrayList<>(POOL);
+    for (int i = 0; i < POOL; i++) {
+      // Lorem words and dots only: nothing COPY's text format would have to escape.
+      texts.add(faker.lorem().sentence(3 + random.nextInt(25)));
+      names.add(
+          new String[] {
+            faker.lorem().word() + "/" + faker.lorem().word() + "." + faker.file().extension(),
+            faker.file().mimeType()
+          });
+    }
+    Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    long spanMillis = ChronoUnit.DAYS.getDuration().multipliedBy(30).toMillis();
+    Map<String, Connection> shards = new LinkedHashMap<>();
+    try {
+      for (String shard : placement.shards()) {
+        shards.put(shard, DriverManager.getConnection(shardUrl.apply(shard)));
+      }
+      Map<String, StringBuilder> tweetRows = new LinkedHashMap<>();
+      for (long i = 0; i < tweets; i++) {
+        String location = LOCATIONS[(int) (i % LOCATIONS.length)];
+        long owner = 1 + (i / LOCATIONS.length) % keys;
+        int partition = routing.partitionForTweet(location, owner);
+        tweetRows
+            .computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder())
+            .append(new UUID(random.nextLong(), random.nextLong()))
+            .append('\t')
+            .append(location)
+            .append('\t')
+            .append(owner)
+            .append('\t')
+            .append(texts.get(random.nextInt(POOL)))
+            .append('\t')
+            .append(random.nextInt(1000))
+            .append('\t')
+            .append(end.minusMillis((long) (random.nextDouble() * spanMillis)))
+            .append('\t')
+            .append(partition)
+            .append('\n');
+        if ((i + 1) % CHUNK == 0 || i == tweets - 1) {
+          copy(
+              shards,
+              tweetRows,
+              "COPY tweets (id, location, owner_id, text, like_count, occurred_at, partition)"
+                  + " FROM STDIN");
+        }
+      }
+      Map<String, StringBuilder> fileRows = new LinkedHashMap<>();
+      for (long i = 0; i < files; i++) {
+        long user = 1 + (long) (random.nextDouble() * keys);
+        int partition = routing.partitionForFile(user);
+        String[] name = names.get(random.nextInt(POOL));
+        fileRows
+            .computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder())
+            .append(new UUID(random.nextLong(), random.nextLong()))
+            .append('\t')
+            .append(user)
+            .append('\t')
+            .append(name[0])
+            .append('\t')
+            .append((long) Math.exp(Math.log(32_768) + 2 * random.nextGaussian()))
+            .append('\t')
+            .append(name[1])
+            .append('\t')
+            .append(end.minusMillis((long) (random.nextDouble() * spanMillis)))
+            .append('\t')
+            .append(partition)
+            .append('\n');
+        if ((i + 1) % CHUNK == 0 || i == files - 1) {
+          copy(
+              shards,
+              fileRows,
+              "COPY file_metadata (id, user_id, file_name, size_bytes, content_type, occurred_at,"
+                  + " partition) FROM STDIN");
+        }
+      }
+      for (Connection c : shards.values()) {
+        try (Statement s = c.createStatement()) {
+          s.execute("VACUUM ANALYZE tweets");
+          s.execute("VACUUM ANALYZE file_metadata");
+        }
+      }
+    } finally {
+      for (Connection c : shards.values()) {
+        c.close();
+      }
+    }
+    return Map.of("tweets", tweets, "file_metadata", files);
+  }
+
+  private static void copy(
+      Map<String, Connection> shards, Map<String, StringBuilder> rows, String sql)
+      throws SQLException, IOException {
+    for (Map.Entry<String, StringBuilder> shard : rows.entrySet()) {
+      CopyManager copy = shards.get(shard.getKey()).unwrap(PGConnection.class).getCopyAPI();
+      copy.copyIn(sql, new StringReader(shard.getValue().toString()));
+      shard.getValue().setLength(0);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.shardpipe.loadgen.observe;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.shardpipe.core.event.Event;
+import dev.shardpipe.core.event.FileEvent;
+import dev.shardpipe.core.event.TweetEvent;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Checks that every event sent is visible through query-service (SPEC 7): each one is read back by
+ * its id with its shard key, so the read is routed to the one shard that must hold it ({@code GET
+ * /tweets/{id}?owner_id=&location=}, {@code GET /files/{id}?user_id=}), and its text or file name
+ * is compared with what was sent. A {@code 404} may only mean that the writer has not applied the
+ * event yet, so the missing events are asked again, once a second, until none is missing or the
+ * time is up.
+ */
+public final class VisibilityCheck {
+
+  private static final JsonMapper JSON = JsonMapper.createDefault();
+  private static final Duration ROUND_PAUSE = Duration.ofSeconds(1);
+
+  private final URI queryService;
+  private final int concurrency;
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  /**
+   * What the check found.
+   *
+   * @param expected events checked
+   * @param visible events query-service returned, with the fields sent
+   * @param mismatched events query-service returned with another text or file name (a newer version
+   *     of the same id was stored before)
+   * @param missing events still {@code 404} at the end
+   * @param errors events whose last lookup failed otherwise (another status, no answer)
+   * @param firstProblem the first missing, mismatched or failed lookup, for the report
+   */
+  @Serdeable
+  public record Result(
+      long expected,
+      long visible,
+      long mismatched,
+      long missing,
+      long errors,
+      @Nullable String firstProblem) {
+
+    /**
+     * Tells whether every event is visible as sent.
+     *
+     * @return true when {@code visible == expected}
+     */
+    public boolean complete() {
+      return visible == expected;
+    }
+  }
+
+  /**
+   * Prepares a check.
+   *
+   * @param queryService query-service's address, such as {@code http://127.0.0.1:8081}
+   * @param concurrency lookups in flight at once, {@code >= 1}
+   */
+  public VisibilityCheck(URI queryService, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
+    }
+    this.queryService = queryService;
+    this.concurrency = concurrency;
+  }
+
+  /** How one lookup ended. */
+  private enum Outcome {
+    VISIBLE,
+    MISMATCHED,
+    MISSING,
+    ERROR
+  }
+
+  /**
+   * Looks every event up until all are visible or the time is up.
+   *
+   * @param events the events sent and acknowledged
+   * @param timeout the longest to keep asking for missing events
+   * @return what was found
+   * @throws InterruptedException if interrupted
+   */
+  public Result check(List<Event> events, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    AtomicLong visible = new AtomicLong();
+    AtomicLong mismatched = new AtomicLong();
+    AtomicReference<String> firstProblem = new AtomicReference<>();
+    List<Event> pending = events;
+    Queue<Event> retry = new ConcurrentLinkedQueue<>();
+    AtomicLong errors = new AtomicLong();
+    while (true) {
+      retry.clear();
+      errors.set(0);
+      Semaphore slots = new Semaphore(concurrency);
+      for (Event event : pending) {
+        slots.acquire();
+        lookup(event)
+            .whenComplete(
+                (outcome, error) -> {
+                  Outcome o = error == null ? outcome.outcome() : Outcome.ERROR;
+                  switch (o) {
+                    case VISIBLE -> visible.incrementAndGet();
+                    case MISMATCHED -> {
+                      mismatched.incrementAndGet();
+                      firstProblem.compareAndSet(null, outcome.detail());
+                    }
+                    case MISSING -> retry.add(event);
+                    case ERROR -> {
+                      retry.add(event);
+                      errors.incrementAndGet();
+                    }
+                  }
+                  slots.release();
+                });
+      }
+      slots.acquire(concurrency);
+      if (retry.isEmpty() || System.nanoTime() + ROUND_PAUSE.toNanos() > deadline) {
+        break;
+      }
+      pending = new ArrayList<>(retry);
+      Thread.sleep(ROUND_PAUSE.toMillis());
+    }
+    if (!retry.isEmpty()) {
+      Event first = retry.peek();
+      firstProblem.compareAndSet(null, "not visible: " + path(first));
+    }
+    return new Result(
+        events.size(),
+        visible.get(),
+        mismatched.get(),
+        retry.size() - errors.get(),
+        errors.get(),
+        firstProblem.get());
+  }
+
+  /** An outcome, and what to report about it. */
+  private record Looked(Outcome outcome, String detail) {}
+
+  private CompletableFuture<Looked> lookup(Event event) {
+    String path = path(event);
+    HttpRequest request =
+        HttpRequest.newBuilder(queryService.resolve(path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
+    return client
+        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(
+            response -> {
+              if (response.statusCode() == 404) {
+                return new Looked(Outcome.MISSING, path);
+              }
+              if (response.statusCode() != 200) {
+                return new Looked(Outcome.ERROR, path + " answered " + response.statusCode());
+              }
+              return compare(event, path, response.body());
+            });
+  }
+
+  private static Looked compare(Event event, String path, byte[] body) {
+    String field = event instanceof TweetEvent ? "text" : "file_name";
+    String sent =
+        event instanceof TweetEvent tweet
+            ? tweet.data().text()
+            : ((FileEvent) event).data().fileName();
+    try {
+      JsonNode row = JSON.readValue(body, JsonNode.class);
+      JsonNode value = row.get(field);
+      String stored = value == null ? null : value.getStringValue();
+      return sent.equals(stored)
+          ? new Looked(Outcome.VISIBLE, path)
+          : new Looked(
+              Outcome.MISMATCHED, path + " holds " + field + " \"" + stored + "\", sent \"" + sent);
+    } catch (IOException e) {
+      return new Looked(Outcome.ERROR, path + " answered a body that is not JSON");
+    }
+  }
+
+  static String path(Event event) {
+    if (event instanceof TweetEvent tweet) {
+      return "/tweets/"
+          + event.id()
+          + "?owner_id="
+          + tweet.data().ownerId()
+          + "&location="
+          + URLEncoder.encode(tweet.data().location(), UTF_8);
+    }
+    return "/files/" + event.id() + "?user_id=" + ((FileEvent) event).data().userId();
+  }
+}
