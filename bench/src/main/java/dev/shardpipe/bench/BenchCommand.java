@@ -143,7 +143,7 @@ public final class BenchCommand {
             + " drain against a JDBC batch upsert; single and batch HTTP ingest against Kafka's"
             + " ProducerPerformance; end-to-end freshness against Kafka's EndToEndLatency; routed"
             + " and merged reads against the same SQL on the shards. Prints a Markdown table and"
-            + " writes it into docs/benchmarks.md. About 20 minutes with the defaults."
+            + " writes it into docs/benchmarks.md. About 15 minutes with the defaults."
       })
   static final class Suite implements Callable<Integer> {
 
