@@ -5,8 +5,7 @@ import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
 import dev.shardpipe.bench.suite.BenchSuite;
 import dev.shardpipe.bench.suite.SuiteOptions;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
+import dev.shardpipe.devstack.Devstack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +114,7 @@ public final class BenchCommand {
       settings.putAll(postgresSettings);
       WriterDrainOptions options =
           new WriterDrainOptions(
-              home != null ? home : findHome(),
+              home != null ? home : Devstack.findHome(),
               dataDir != null
                   ? dataDir.toAbsolutePath()
                   : Path.of(System.getProperty("java.io.tmpdir"), "shardpipe-bench-writer-drain"),
@@ -250,7 +249,7 @@ public final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      Path root = home != null ? home : findHome();
+      Path root = home != null ? home : Devstack.findHome();
       SuiteOptions options =
           new SuiteOptions(
               root,
@@ -274,21 +273,5 @@ public final class BenchCommand {
       new BenchSuite(options).run();
       return 0;
     }
-  }
-
-  /** The jar runs from {@code <root>/bench/target/bench.jar}. */
-  private static Path findHome() throws URISyntaxException {
-    Path start =
-        Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("shard-writer"))
-          && Files.isRegularFile(dir.resolve("pom.xml"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root above "
-            + start
-            + "; pass --home <path of the shardpipe checkout>");
   }
 }

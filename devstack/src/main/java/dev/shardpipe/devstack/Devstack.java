@@ -8,6 +8,7 @@ import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.embedded.process.ServiceSpec;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -166,6 +167,30 @@ public final class Devstack implements AutoCloseable {
     List<String> all = new ArrayList<>(shared);
     all.addAll(List.of(more));
     return all;
+  }
+
+  /**
+   * Finds the repository root from where this code was loaded: {@code
+   * <root>/devstack/target/devstack.jar}, {@code <root>/devstack/target/classes} in tests, or
+   * another module's {@code target/lib}; the root is the first ancestor with the service modules.
+   *
+   * @return the root, holding {@code <module>/target/<module>.jar} once built
+   * @throws IllegalStateException if no ancestor is a checkout; callers offer {@code --home} then
+   * @throws URISyntaxException if the code's location is not a valid URI
+   */
+  public static Path findHome() throws URISyntaxException {
+    Path start =
+        Path.of(Devstack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("shard-writer"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the repository root above "
+            + start
+            + "; pass --home <path of the shardpipe checkout>");
   }
 
   /**

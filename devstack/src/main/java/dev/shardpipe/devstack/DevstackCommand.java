@@ -5,8 +5,6 @@ import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -108,7 +106,7 @@ public final class DevstackCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DevstackOptions options =
         new DevstackOptions(
-            home != null ? home : findHome(),
+            home != null ? home : Devstack.findHome(),
             dataDir.toAbsolutePath().normalize(),
             clean,
             kafkaPort,
@@ -197,24 +195,5 @@ public final class DevstackCommand implements Callable<Integer> {
       }
     }
     return text.toString();
-  }
-
-  /**
-   * The jar runs from {@code <root>/devstack/target/devstack.jar}, the tests from {@code
-   * <root>/devstack/target/classes}; the root is the first ancestor with the service modules.
-   */
-  private static Path findHome() throws URISyntaxException {
-    Path start =
-        Path.of(DevstackCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("shard-writer"))
-          && Files.isRegularFile(dir.resolve("pom.xml"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root above "
-            + start
-            + "; pass --home <path of the shardpipe checkout>");
   }
 }

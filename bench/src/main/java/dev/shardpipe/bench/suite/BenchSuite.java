@@ -77,17 +77,25 @@ public final class BenchSuite {
   private final SuiteOptions options;
   private final Path logs;
   private final Path results;
+  private final Path payloads;
+  private final Loadgen loadgen;
+  private final KafkaTools kafka;
   private final List<SuiteRow> rows = new ArrayList<>();
 
   /**
    * Prepares a run.
    *
    * @param options what to run and where
+   * @throws IllegalArgumentException if loadgen's jar is not built
    */
   public BenchSuite(SuiteOptions options) {
     this.options = options;
     this.logs = options.dataDir().resolve("logs");
     this.results = options.dataDir().resolve("results");
+    this.payloads = options.dataDir().resolve("reference-payloads.ndjson");
+    this.loadgen = new Loadgen(options.home(), logs, results);
+    this.kafka =
+        new KafkaTools(List.of(options.home().resolve("bench/target/lib").toString() + "/*"), logs);
   }
 
   /**
@@ -112,25 +120,12 @@ public final class BenchSuite {
     drain();
     DevstackOptions devstackOptions = devstackOptions();
     try (Devstack devstack = Devstack.start(devstackOptions)) {
-      String bootstrap = devstack.kafka().bootstrapServers();
       devstack.kafka().ensureTopic(REFERENCE_TOPIC, devstackOptions.partitions());
-      KafkaTools kafka =
-          new KafkaTools(
-              List.of(options.home().resolve("bench/target/lib").toString() + "/*"), logs);
-      Path payloads = payloads();
-      Loadgen loadgen = new Loadgen(options.home(), logs, results);
-      List<String> endpoints =
-          List.of(
-              "--ingest-url",
-              "http://127.0.0.1:" + devstackOptions.ingestPort(),
-              "--query-url",
-              "http://127.0.0.1:" + devstackOptions.queryPort(),
-              "--database-url-template",
-              databaseUrlTemplate(devstackOptions));
-      single(loadgen, kafka, devstack, endpoints, bootstrap, payloads);
-      freshness(loadgen, kafka, endpoints, bootstrap);
-      reads(loadgen, devstack, devstackOptions);
-      batch(loadgen, kafka, devstack, endpoints, bootstrap, payloads);
+      writePayloads();
+      single(devstack);
+      freshness(devstack);
+      reads(devstack);
+      batch(devstack);
     }
     String report = SuiteReport.markdown(options, rows, started);
     System.out.println(report);
@@ -183,13 +178,7 @@ public final class BenchSuite {
             load(loadBefore, loadAverage())));
   }
 
-  private void single(
-      Loadgen loadgen,
-      KafkaTools kafka,
-      Devstack devstack,
-      List<String> endpoints,
-      String bootstrap,
-      Path payloads)
+  private void single(Devstack devstack)
       throws IOException, InterruptedException, SQLException, ExecutionException, TimeoutException {
     int rate = options.singleRate();
     // The services' JITs are cold after start; an open-loop run that starts behind never catches
@@ -198,7 +187,7 @@ public final class BenchSuite {
         "single-warmup",
         ingest(
             "single-warmup",
-            endpoints,
+            endpoints(devstack),
             "--batch-size",
             "1",
             "--concurrency",
@@ -215,7 +204,7 @@ public final class BenchSuite {
                 "single",
                 ingest(
                     "single",
-                    endpoints,
+                    endpoints(devstack),
                     "--batch-size",
                     "1",
                     "--rate",
@@ -233,7 +222,7 @@ public final class BenchSuite {
     CatchUp.await(devstack, CATCH_UP_TIMEOUT);
     KafkaTools.ProducerResult reference =
         kafka.producerPerformance(
-            bootstrap,
+            devstack.kafka().bootstrapServers(),
             REFERENCE_TOPIC,
             rate * options.measure().toSeconds(),
             rate,
@@ -320,9 +309,7 @@ public final class BenchSuite {
             load(loadBefore, loadAfter)));
   }
 
-  private void freshness(
-      Loadgen loadgen, KafkaTools kafka, List<String> endpoints, String bootstrap)
-      throws IOException, InterruptedException {
+  private void freshness(Devstack devstack) throws IOException, InterruptedException {
     int rate = options.freshnessRate();
     double loadBefore = loadAverage();
     JsonNode summary =
@@ -330,7 +317,7 @@ public final class BenchSuite {
             "freshness",
             ingest(
                 "freshness",
-                endpoints,
+                endpoints(devstack),
                 "--batch-size",
                 Integer.toString(FRESHNESS_BATCH_SIZE),
                 "--rate",
@@ -340,7 +327,8 @@ public final class BenchSuite {
             STEP_TIMEOUT);
     double loadAfter = loadAverage();
     KafkaTools.EndToEndResult reference =
-        kafka.endToEndLatency(bootstrap, REFERENCE_TOPIC, END_TO_END_RECORDS, 400);
+        kafka.endToEndLatency(
+            devstack.kafka().bootstrapServers(), REFERENCE_TOPIC, END_TO_END_RECORDS, 400);
     JsonNode fresh = summary.get("freshness");
     double p99 = fresh.get("p99").getDoubleValue();
     rows.add(
@@ -370,8 +358,8 @@ public final class BenchSuite {
             load(loadBefore, loadAfter)));
   }
 
-  private void reads(Loadgen loadgen, Devstack devstack, DevstackOptions devstackOptions)
-      throws IOException, SQLException, InterruptedException {
+  private void reads(Devstack devstack) throws IOException, SQLException, InterruptedException {
+    DevstackOptions devstackOptions = devstack.options();
     Placement placement = devstack.placement();
     LOG.info("loading {} tweets and {} files with COPY", options.readRows(), options.readRows());
     for (String shard : placement.shards()) {
@@ -406,12 +394,11 @@ public final class BenchSuite {
             options.measure().toString(),
             "--seed",
             Long.toString(options.seed()));
-    readRow(loadgen, "routed", options.routedRate(), 10, shared);
-    readRow(loadgen, "merged", options.mergedRate(), 30, shared);
+    readRow("routed", options.routedRate(), 10, shared);
+    readRow("merged", options.mergedRate(), 30, shared);
   }
 
-  private void readRow(
-      Loadgen loadgen, String kind, int rate, int targetMillis, List<String> shared)
+  private void readRow(String kind, int rate, int targetMillis, List<String> shared)
       throws IOException, InterruptedException {
     double loadBefore = loadAverage();
     JsonNode http = loadgen.run("reads-" + kind, reads(kind, rate, shared, false), STEP_TIMEOUT);
@@ -462,18 +449,12 @@ public final class BenchSuite {
     return command;
   }
 
-  private void batch(
-      Loadgen loadgen,
-      KafkaTools kafka,
-      Devstack devstack,
-      List<String> endpoints,
-      String bootstrap,
-      Path payloads)
+  private void batch(Devstack devstack)
       throws IOException, InterruptedException, SQLException, ExecutionException, TimeoutException {
     double loadBefore = loadAverage();
     KafkaTools.ProducerResult reference =
         kafka.producerPerformance(
-            bootstrap,
+            devstack.kafka().bootstrapServers(),
             REFERENCE_TOPIC,
             options.referenceRecords(),
             -1,
@@ -486,7 +467,7 @@ public final class BenchSuite {
                 "batch",
                 ingest(
                     "batch",
-                    endpoints,
+                    endpoints(devstack),
                     "--batch-size",
                     Integer.toString(BATCH_SIZE),
                     "--concurrency",
@@ -551,16 +532,26 @@ public final class BenchSuite {
     return command;
   }
 
+  /** The options that point loadgen at the devstack. */
+  private static List<String> endpoints(Devstack devstack) {
+    DevstackOptions ports = devstack.options();
+    return List.of(
+        "--ingest-url",
+        "http://127.0.0.1:" + ports.ingestPort(),
+        "--query-url",
+        "http://127.0.0.1:" + ports.queryPort(),
+        "--database-url-template",
+        databaseUrlTemplate(ports));
+  }
+
   /** One line per record, the shape ingest-api produces, for Kafka's tools to send. */
-  private Path payloads() throws IOException {
+  private void writePayloads() throws IOException {
     EventCodec codec = new EventCodec(JsonMapper.createDefault());
     StringBuilder lines = new StringBuilder();
     for (TweetEvent event : TweetFeed.generate(PAYLOADS, options.seed())) {
       lines.append(new String(codec.encode(event), StandardCharsets.UTF_8)).append('\n');
     }
-    Path file = options.dataDir().resolve("reference-payloads.ndjson");
-    Files.writeString(file, lines);
-    return file;
+    Files.writeString(payloads, lines);
   }
 
   private DevstackOptions devstackOptions() throws IOException {

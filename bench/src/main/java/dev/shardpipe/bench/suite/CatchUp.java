@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,31 +55,39 @@ final class CatchUp {
           .get(30, TimeUnit.SECONDS)
           .forEach((partition, info) -> end.put(partition.partition(), info.offset()));
     }
-    long started = System.nanoTime();
-    long deadline = started + timeout.toNanos();
-    long behind;
-    do {
-      behind = behind(devstack, topic, end);
-      if (behind == 0) {
-        return Duration.ofNanos(System.nanoTime() - started);
+    List<Connection> shards = new ArrayList<>();
+    try {
+      for (String shard : devstack.placement().shards()) {
+        shards.add(
+            DriverManager.getConnection(devstack.postgres().jdbcUrl(Devstack.databaseName(shard))));
       }
-      Thread.sleep(POLL.toMillis());
-    } while (System.nanoTime() < deadline);
-    throw new IllegalStateException(
-        "the writers still had " + behind + " records to apply after " + timeout);
+      long started = System.nanoTime();
+      long deadline = started + timeout.toNanos();
+      long behind;
+      do {
+        behind = behind(shards, topic, end);
+        if (behind == 0) {
+          return Duration.ofNanos(System.nanoTime() - started);
+        }
+        Thread.sleep(POLL.toMillis());
+      } while (System.nanoTime() < deadline);
+      throw new IllegalStateException(
+          "the writers still had " + behind + " records to apply after " + timeout);
+    } finally {
+      for (Connection c : shards) {
+        c.close();
+      }
+    }
   }
 
   /** Records between each partition's applied offset and the end offset read before. */
-  private static long behind(Devstack devstack, String topic, Map<Integer, Long> end)
+  private static long behind(List<Connection> shards, String topic, Map<Integer, Long> end)
       throws SQLException {
     Map<Integer, Long> applied = new HashMap<>();
-    for (String shard : devstack.placement().shards()) {
-      try (Connection c =
-              DriverManager.getConnection(
-                  devstack.postgres().jdbcUrl(Devstack.databaseName(shard)));
-          PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT partition, next_offset FROM applied_offsets WHERE topic = ?")) {
+    for (Connection c : shards) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT partition, next_offset FROM applied_offsets WHERE topic = ?")) {
         s.setString(1, topic);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
