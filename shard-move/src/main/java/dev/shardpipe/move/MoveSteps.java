@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps of moving a partition from a source shard A to a target shard B while both keep
- * running (docs/elasticity.md). Each step reads the move's state from the catalog, does its work
- * only if the move is where the step applies, and records the outcome in the catalog; every step is
+ * The steps of moving a partition from a source shard A to a target shard B while both keep running
+ * (docs/elasticity.md). Each step reads the move's state from the catalog, does its work only if
+ * the move is where the step applies, and records the outcome in the catalog; every step is
  * idempotent, so whoever notices a move that needs a step may run it: the writers run the steps
  * that touch their own shard as they see them, and {@code shardctl resume} runs any.
  *
@@ -152,9 +152,9 @@ public final class MoveSteps {
   }
 
   /**
-   * Fences the source off the partition and records its final offset. The source's writer runs
-   * this when the partition leaves its assignment; the fence is the offset row's compare-and-set,
-   * so it holds even against a source writer that has not noticed yet.
+   * Fences the source off the partition and records its final offset. The source's writer runs this
+   * when the partition leaves its assignment; the fence is the offset row's compare-and-set, so it
+   * holds even against a source writer that has not noticed yet.
    *
    * @param move a move in state {@code cutover} without a final offset; others are returned
    *     unchanged
@@ -226,7 +226,10 @@ public final class MoveSteps {
     CatalogSnapshot now = catalog.load();
     store(now, move.from()).dropPartition(move.partition());
     LOG.info(
-        "move [{}] partition [{}]: dropped from {}; done", move.id(), move.partition(), move.from());
+        "move [{}] partition [{}]: dropped from {}; done",
+        move.id(),
+        move.partition(),
+        move.from());
     return catalog.finish(move.id());
   }
 
@@ -266,8 +269,7 @@ public final class MoveSteps {
       case COPYING -> copy(move);
       case CATCHING_UP ->
           targetLag == null ? move : requestCutoverIfCaughtUp(move, targetLag, cutoverLag);
-      case CUTOVER ->
-          move.finalOffset() == null ? fenceSource(move) : switchIfCaughtUp(move, null);
+      case CUTOVER -> move.finalOffset() == null ? fenceSource(move) : switchIfCaughtUp(move, null);
       case CLEANING -> cleanIfUnread(move);
       case DONE, ABORTED -> move;
     };
