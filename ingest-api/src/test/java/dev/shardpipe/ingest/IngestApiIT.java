@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.FileEvent;
@@ -52,11 +53,28 @@ class IngestApiIT {
   private static EmbeddedServer server;
 
   @BeforeAll
-  static void start(Infrastructure shared) {
+  static void start(Infrastructure shared) throws InterruptedException {
     infra = shared;
     topic = Infrastructure.uniqueName("ingest");
     infra.kafka().ensureTopic(topic, 16);
     server = ApplicationContext.run(EmbeddedServer.class, properties(topic));
+    awaitCatalog(server);
+  }
+
+  /** Waits until a server has read its catalog, so that its 202s name the catalog's shards. */
+  static void awaitCatalog(EmbeddedServer server) throws InterruptedException {
+    assertThat(
+            server
+                .getApplicationContext()
+                .getBean(CatalogWatcher.class)
+                .awaitLoaded(Duration.ofSeconds(30)))
+        .as("the catalog is read")
+        .isTrue();
+  }
+
+  /** Creates an empty catalog database, which the service seeds on first contact. */
+  static String catalogUrl(Infrastructure infra) {
+    return infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", "");
   }
 
   @AfterAll
@@ -427,6 +445,7 @@ class IngestApiIT {
     properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
     properties.put("shardpipe.topic", topicName);
     properties.put("micronaut.server.port", -1);
+    properties.put("datasources.catalog.url", catalogUrl(infra));
     return properties;
   }
 

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.event.TweetEvent;
@@ -844,14 +845,29 @@ class QueryServiceIT {
     properties.put("shardpipe.topic", topic);
     properties.put("shardpipe.database.url-template", urlTemplate);
     properties.put("shardpipe.query.cursor-secret", "query-service-it-secret");
+    // A catalog of its own per instance: its watcher seeds it from this instance's URL template,
+    // which is how an instance with faulty connections to shard us gets them.
+    properties.put("datasources.catalog.url", catalogUrl());
     return properties;
+  }
+
+  /** Creates an empty catalog database; a service seeds it on first contact. */
+  private static String catalogUrl() {
+    return infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", "");
   }
 
   private static ApplicationContext start(Map<String, Object> properties) {
     ApplicationContext context = ApplicationContext.builder().properties(properties).build();
     try {
       context.start();
+      if (!context.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))) {
+        throw new IllegalStateException("the service did not read its catalog within 30 s");
+      }
       context.getBean(EmbeddedServer.class).start();
+    } catch (InterruptedException e) {
+      context.close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     } catch (RuntimeException e) {
       // A context that failed to start still holds what it created before the failure.
       context.close();

@@ -5,7 +5,7 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.config.TopicLayout;
 import dev.shardpipe.core.event.EventCodec;
-import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.core.routing.ShardKeyPartitioner;
 import dev.shardpipe.ingest.config.IngestConfiguration;
 import dev.shardpipe.ingest.metrics.IngestMetrics;
@@ -45,7 +45,7 @@ final class PublishFactory {
       KafkaDefaultConfiguration defaults,
       Environment environment,
       PipelineConfiguration pipeline,
-      Placement placement,
+      PlacementSource placements,
       EventCodec codec,
       AdminClient admin,
       IngestConfiguration ingest,
@@ -70,7 +70,7 @@ final class PublishFactory {
     return new EventPublisher(
         producer,
         codec,
-        placement,
+        placements,
         pipeline.topic(),
         ingest.maxInFlightEvents(),
         maxBlock(config),
