@@ -1,7 +1,9 @@
 package dev.shardpipe.query.placement;
 
 import dev.shardpipe.catalog.Catalog;
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogWatcher;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * back for nothing. A report that fails, because the catalog is down, is logged at debug and tried
  * again a second later; it never touches a request.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Singleton
 final class ReaderHeartbeat {
 

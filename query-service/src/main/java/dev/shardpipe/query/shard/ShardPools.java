@@ -3,6 +3,7 @@ package dev.shardpipe.query.shard;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.catalog.Shard;
@@ -11,6 +12,7 @@ import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.query.config.QueryConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -46,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * shardpipe.database.*} setting stops start-up with its message rather than failing the first
  * request.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Context
 final class ShardPools {
 
