@@ -2,6 +2,7 @@ package dev.shardpipe.query.shard;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.core.placement.Placement;
@@ -100,6 +101,18 @@ final class ShardPools {
           "no pool is open for shard " + shard + "; shards are " + pools.keySet());
     }
     return pool;
+  }
+
+  /**
+   * Tells whether a shard's pool has every connection it may open, open: a request that then waited
+   * in vain for one waited for other requests, not for the shard.
+   *
+   * @throws IllegalArgumentException if no pool is open for the shard
+   */
+  boolean saturated(String shard) {
+    HikariDataSource pool = (HikariDataSource) pool(shard);
+    HikariPoolMXBean state = pool.getHikariPoolMXBean();
+    return state != null && state.getTotalConnections() >= pool.getMaximumPoolSize();
   }
 
   @PreDestroy
