@@ -6,6 +6,7 @@ import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.query.config.QueryConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>The breakers follow the placement as the pools do ({@link ShardPools}): a shard's breaker is
  * made when the shard is first asked or a placement names it, and dropped with its gauge when a
  * placement no longer reads the shard, so a shard added later starts closed.
+ *
+ * <p>Only what says the shard cannot be reached counts as a failure: a timeout or a connection
+ * failure. A call that never reached the shard, because its pool's connections were all in use or
+ * the executor refused it, says nothing about the shard and does not count; otherwise one client
+ * looping an expensive request would cut a healthy shard off for everyone.
  *
  * <p>The state is exported as the gauge {@value #GAUGE} with tag {@code shard}: 0 closed, 1
  * half-open, 2 open.
@@ -104,6 +110,39 @@ final class ShardBreakers {
             .tag("shard", shard)
             .register(meterRegistry);
     return new Breaker(breaker, gauge);
+  }
+
+  /**
+   * Reports the outcome of a call that held a permit of the shard's breaker.
+   *
+   * @param failure why the call failed, or null when the shard answered
+   */
+  void record(String shard, @Nullable ShardFailure failure) {
+    CircuitBreaker<Object> breaker = of(shard);
+    if (failure == null) {
+      breaker.recordSuccess();
+      return;
+    }
+    switch (failure) {
+      case TIMEOUT, UNREACHABLE -> breaker.recordFailure();
+      // An answer, even an SQL error, shows the shard is reachable.
+      case FAILED -> breaker.recordSuccess();
+      case BUSY, OPEN -> untried(shard);
+    }
+  }
+
+  /**
+   * Reports a call that held a permit but never reached the shard. It does not count while the
+   * breaker is closed. A half-open breaker lends its single permit to one trial call, and Failsafe
+   * has no way to give a permit back: that trial is spent, so the breaker opens again and the next
+   * trial comes after {@code shardpipe.query.breaker-delay}, rather than skipping the shard for
+   * good.
+   */
+  void untried(String shard) {
+    CircuitBreaker<Object> breaker = of(shard);
+    if (breaker.isHalfOpen()) {
+      breaker.recordFailure();
+    }
   }
 
   private static double stateNumber(CircuitBreaker<Object> breaker) {

@@ -2,6 +2,7 @@ package dev.shardpipe.query.shard;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogSnapshot;
@@ -216,6 +217,21 @@ final class ShardPools {
     pools.put(shard, pool);
     LOG.info("shard [{}] pool opened on demand", shard);
     return pool.dataSource();
+  }
+
+  /**
+   * Tells whether a shard's pool has every connection it may open, open: a request that then waited
+   * in vain for one waited for other requests, not for the shard.
+   *
+   * @return false also when no pool is open for the shard
+   */
+  boolean saturated(String shard) {
+    Pool pool = pools.get(shard);
+    if (pool == null) {
+      return false;
+    }
+    HikariPoolMXBean state = pool.dataSource().getHikariPoolMXBean();
+    return state != null && state.getTotalConnections() >= pool.dataSource().getMaximumPoolSize();
   }
 
   @PreDestroy
