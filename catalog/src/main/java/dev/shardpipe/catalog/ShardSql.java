@@ -17,11 +17,11 @@ import java.util.stream.Collectors;
  *
  * <p>Each shard is a foreign server {@code shard_<name>} (with {@code async_capable}, so the scans
  * of several shards run in parallel, and {@code updatable 'false'}: writes go through Kafka), and
- * each partition one foreign table {@code <table>_p<N>} on the server of the shard placement names.
- * Every statement here runs inside the catalog transaction that changes shards or placement, so a
- * reader of the catalog's tables never sees a partition missing or counted twice. The DDL takes the
- * parent table's lock; a lock wait longer than {@value #LOCK_TIMEOUT} (a long analyst query) fails
- * the change, which its caller retries, rather than holding up every move.
+ * each partition one foreign table (such as {@code tweets_p5}) on the server of the shard placement
+ * names. Every statement here runs inside the catalog transaction that changes shards or placement,
+ * so a reader of the catalog's tables never sees a partition missing or counted twice. The DDL
+ * takes the parent table's lock; a lock wait longer than {@value #LOCK_TIMEOUT} (a long analyst
+ * query) fails the change, which its caller retries, rather than holding up every move.
  */
 final class ShardSql {
 
