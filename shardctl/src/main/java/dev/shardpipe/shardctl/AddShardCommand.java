@@ -76,7 +76,7 @@ final class AddShardCommand extends SessionCommand {
       }
     }
     try {
-      new ShardStore(session.database(shardUrl), name, session.options().topic).migrate();
+      new ShardStore(session.server(shardUrl), name, session.options().topic).migrate();
     } catch (RuntimeException e) {
       throw new ShardctlException(
           "cannot create the shard tables at " + shardUrl + ": " + rootMessage(e), e);
@@ -106,7 +106,7 @@ final class AddShardCommand extends SessionCommand {
 
   /** Creates a database on the catalog's server unless it exists; true when created. */
   private static boolean createDatabase(Session session, String database) throws SQLException {
-    try (Connection c = session.database(session.options().catalogUrl).getConnection()) {
+    try (Connection c = session.server(session.options().catalogUrl).getConnection()) {
       try (PreparedStatement exists =
           c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
         exists.setString(1, database);

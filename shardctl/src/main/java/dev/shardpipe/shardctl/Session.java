@@ -6,7 +6,10 @@ import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.Shard;
 import dev.shardpipe.core.placement.RegionPins;
 import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.move.MoveSteps;
+import dev.shardpipe.move.ShardDataSources;
 import io.micronaut.core.annotation.Nullable;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,14 +37,36 @@ final class Session implements AutoCloseable {
 
   private static final Duration CATALOG_WAIT = Duration.ofSeconds(20);
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration SHARD_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * How long a moved partition's old copy is kept after the switch at least: longer than
+   * query-service's query timeout (2 s by default), so that a read that took the old placement just
+   * before the switch still finds its rows.
+   */
+  static final Duration READER_GRACE = Duration.ofSeconds(5);
+
+  /** A query-service instance silent for this long is taken to be gone. */
+  static final Duration READER_LIVE_WITHIN = Duration.ofSeconds(10);
 
   private final ConnectionOptions options;
   private final CatalogClient client;
+  private final ShardDataSources shards;
+  private final MoveSteps steps;
   private @Nullable Admin admin;
 
   private Session(ConnectionOptions options, CatalogClient client) {
     this.options = options;
     this.client = client;
+    this.shards = new ShardDataSources(options.user, options.password, SHARD_CONNECT_TIMEOUT);
+    this.steps =
+        new MoveSteps(
+            client.catalog(),
+            shards,
+            options.topic,
+            READER_LIVE_WITHIN,
+            READER_GRACE,
+            Clock.systemUTC());
   }
 
   /**
@@ -102,12 +127,21 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /** A connection source for one shard's database, with this session's credentials. */
-  DataSource database(Shard shard) {
-    return database(shard.url());
+  /** The steps of the move protocol, on this session's catalog and shard pools. */
+  MoveSteps steps() {
+    return steps;
   }
 
-  DataSource database(String url) {
+  /**
+   * A pool to one shard's database, with this session's credentials; connections come with
+   * auto-commit off.
+   */
+  DataSource database(Shard shard) {
+    return shards.of(shard);
+  }
+
+  /** A plain connection source in auto-commit mode, for a database that is no shard yet. */
+  DataSource server(String url) {
     PGSimpleDataSource source = new PGSimpleDataSource();
     source.setUrl(url);
     // A URL that names its own user (as the test servers' do) keeps it.
@@ -173,6 +207,7 @@ final class Session implements AutoCloseable {
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));
     }
+    shards.close();
     client.close();
   }
 }

@@ -21,7 +21,12 @@ import picocli.CommandLine.Spec;
     subcommands = {
       StatusCommand.class,
       AddShardCommand.class,
+      MoveCommand.class,
+      RebalanceCommand.class,
+      DrainCommand.class,
       RemoveShardCommand.class,
+      ResumeCommand.class,
+      AbortCommand.class,
     },
     description = {
       "Changes which shard holds which partition while the pipeline runs: one command per step."

@@ -8,6 +8,8 @@ import dev.shardpipe.catalog.ShardState;
 import dev.shardpipe.shardctl.status.MoveStatus;
 import dev.shardpipe.shardctl.status.ShardStatus;
 import dev.shardpipe.shardctl.status.StatusReport;
+import dev.shardpipe.store.ShardSchema;
+import dev.shardpipe.store.ShardTable;
 import io.micronaut.core.annotation.Nullable;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -49,21 +51,19 @@ final class StatusReader {
               shard.region(),
               shard.state().label(),
               owned,
-              rows(shard, "tweets", owned),
-              rows(shard, "file_metadata", owned)));
+              rows(shard, ShardSchema.TWEETS, owned),
+              rows(shard, ShardSchema.FILE_METADATA, owned)));
     }
     return new StatusReport(
         catalog.version(), catalog.partitions(), shards, catalog.placement(), moves(catalog));
   }
 
-  private @Nullable Long rows(Shard shard, String table, List<Integer> owned) {
+  private @Nullable Long rows(Shard shard, ShardTable table, List<Integer> owned) {
     if (owned.isEmpty()) {
       return 0L;
     }
     try {
-      return ShardReads.rowsPerPartition(session.database(shard), table, owned).values().stream()
-          .mapToLong(Long::longValue)
-          .sum();
+      return ShardReads.rows(session.database(shard), table, owned);
     } catch (SQLException e) {
       warn("cannot count the rows of shard " + shard.name() + ": " + e.getMessage());
       return null;
@@ -115,19 +115,11 @@ final class StatusReader {
       warn(e.getMessage());
       return lags;
     }
-    CatalogSnapshot catalog = session.snapshot();
     for (Move m : moves) {
-      Shard target = catalog.shard(m.to()).orElse(null);
-      if (target == null) {
-        continue;
-      }
       try {
-        Map<Integer, Long> applied =
-            ShardReads.appliedOffsets(
-                session.database(target), session.options().topic, List.of(m.partition()));
-        long at = applied.getOrDefault(m.partition(), 0L);
-        lags.put(m.id(), Math.max(0, ends.getOrDefault(m.partition(), 0L) - at));
-      } catch (SQLException e) {
+        long applied = session.steps().appliedOnTarget(m);
+        lags.put(m.id(), Math.max(0, ends.getOrDefault(m.partition(), 0L) - applied));
+      } catch (SQLException | RuntimeException e) {
         warn("cannot read the applied offsets of shard " + m.to() + ": " + e.getMessage());
       }
     }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,9 @@ class ShardctlIT {
     infra.kafka().ensureTopic(topic, 16);
     for (String shard : List.of("eu", "us")) {
       infra.createDatabase(prefix + "_" + shard);
-      new ShardStore(dataSource(shardUrl(shard)), shard, topic).migrate();
+      ShardStore store = new ShardStore(dataSource(shardUrl(shard)), shard, topic);
+      store.migrate();
+      store.ensurePartitions(IntStream.range(0, 16).boxed().toList());
     }
     client =
         CatalogClient.open(
@@ -210,10 +213,167 @@ class ShardctlIT {
   }
 
   @Test
+  void refusesBadMovesWithOneLineReasons() {
+    String c = Infrastructure.uniqueName("c");
+    assertThat(shardctl("add-shard", c, "--region", "europe").status()).isZero();
+    Move moving = catalog.startMove(3, c, PINS, false, "test");
+
+    assertRefused(
+        shardctl("move", "5", "--to", "nope"),
+        "there is no shard nope; shards are [" + c + ", eu, us]");
+    assertRefused(shardctl("move", "16", "--to", c), "partition 16 is outside 0..15");
+    assertRefused(shardctl("move", "-1", "--to", c), "partition -1 is outside 0..15");
+    assertRefused(
+        shardctl("move", "3", "--to", c),
+        "partition 3 is moving (move "
+            + moving.id()
+            + ", copying); wait or `shardctl abort "
+            + moving.id()
+            + "`");
+    assertRefused(
+        shardctl("move", "9", "--to", c),
+        "partition 9 is pinned to region usa and shard "
+            + c
+            + " is in region europe; pass --allow-cross-region to place it there anyway");
+    assertRefused(
+        shardctl("drain", "us"),
+        "shard us is the last active shard of region usa, which partitions 8-15 are pinned to;"
+            + " add another shard in that region first");
+    String gone = Infrastructure.uniqueName("gone");
+    assertThat(shardctl("add-shard", gone, "--region", "europe").status()).isZero();
+    assertThat(shardctl("remove-shard", gone).status()).isZero();
+    assertRefused(
+        shardctl("move", "4", "--to", gone),
+        "shard " + gone + " is removed; it takes no partitions");
+    assertThat(catalog.load().activeMoves()).extracting(Move::id).containsExactly(moving.id());
+  }
+
+  @Test
+  void movesAPartitionWithItsRowsAndWaitsUntilTheOldCopyIsDropped() {
+    insertTweet("eu", 5);
+    insertTweet("eu", 5);
+    insertFile("eu", 5);
+    insertTweet("eu", 4);
+    String c = Infrastructure.uniqueName("c");
+    assertThat(shardctl("add-shard", c, "--region", "europe").status()).isZero();
+
+    Run run = shardctl("move", "5", "--to", c, "--wait", "--timeout", "60s");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("partition 5 is on " + c + "; done");
+    assertThat(catalog.load().shardOf(5)).isEqualTo(c);
+    String target = infra.postgres().jdbcUrl("shard_" + c);
+    assertThat(Sql.number(target, "SELECT count(*) FROM tweets WHERE partition = 5")).isEqualTo(2);
+    assertThat(Sql.number(target, "SELECT count(*) FROM file_metadata")).isEqualTo(1);
+    assertThat(
+            Sql.number(
+                shardUrl("eu") + "?user=postgres",
+                "SELECT count(*) FROM pg_class WHERE relname = 'tweets_p5'"))
+        .as("the source's child table of the moved partition is dropped")
+        .isZero();
+    assertThat(
+            Sql.number(
+                shardUrl("eu") + "?user=postgres",
+                "SELECT count(*) FROM tweets WHERE partition = 4"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void abortsAMoveThatIsCatchingUpAndDropsTheTargetsCopy() {
+    insertTweet("eu", 6);
+    String c = Infrastructure.uniqueName("c");
+    assertThat(shardctl("add-shard", c, "--region", "europe").status()).isZero();
+    Run started = shardctl("move", "6", "--to", c);
+    assertThat(started.status()).as(started.err()).isZero();
+    Move move = catalog.load().activeMoveOf(6).orElseThrow();
+    assertThat(move.state().label()).isEqualTo("catching_up");
+
+    Run run = shardctl("abort", String.valueOf(move.id()));
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            "move "
+                + move.id()
+                + " aborted: partition 6 stays on eu; the copy on "
+                + c
+                + " is dropped\n");
+    assertThat(catalog.load().activeMoves()).isEmpty();
+    assertThat(catalog.load().shardOf(6)).isEqualTo("eu");
+    assertThat(
+            Sql.number(
+                infra.postgres().jdbcUrl("shard_" + c),
+                "SELECT count(*) FROM pg_class WHERE relname = 'tweets_p6'"))
+        .isZero();
+  }
+
+  @Test
+  void resumeCopiesAMoveLeftCopyingAndDrivesItAsFarAsItCan() {
+    insertTweet("eu", 7);
+    String c = Infrastructure.uniqueName("c");
+    assertThat(shardctl("add-shard", c, "--region", "europe").status()).isZero();
+    Move left = catalog.startMove(7, c, PINS, false, "test");
+
+    Run run = shardctl("resume");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("move " + left.id() + ": partition 7 eu -> " + c + " is ");
+    Move now = catalog.move(left.id()).orElseThrow();
+    assertThat(now.rowsCopied()).isEqualTo(1);
+    assertThat(now.state().label()).isIn("cleaning", "done");
+    assertThat(catalog.load().shardOf(7)).isEqualTo(c);
+  }
+
+  @Test
+  void addsAShardRebalancesOntoItDrainsItAndRemovesIt() {
+    for (int p = 0; p < 8; p++) {
+      insertTweet("eu", p);
+    }
+    String c = Infrastructure.uniqueName("c");
+    assertThat(shardctl("add-shard", c, "--region", "europe").status()).isZero();
+    long before = catalog.load().version();
+
+    Run dry = shardctl("rebalance", "--dry-run");
+    assertThat(dry.status()).as(dry.err()).isZero();
+    assertThat(dry.out())
+        .contains("rebalance: 4 moves")
+        .contains("partition 4: eu -> " + c)
+        .contains("partition 7: eu -> " + c);
+    assertThat(catalog.load().version()).as("a dry run changes nothing").isEqualTo(before);
+
+    Run rebalance = shardctl("rebalance", "--wait", "--timeout", "90s");
+    assertThat(rebalance.status()).as(rebalance.err()).isZero();
+    assertThat(catalog.load().partitionsOf(c)).containsExactly(4, 5, 6, 7);
+    assertThat(catalog.load().partitionsOf("eu")).containsExactly(0, 1, 2, 3);
+    assertThat(Sql.number(infra.postgres().jdbcUrl("shard_" + c), "SELECT count(*) FROM tweets"))
+        .isEqualTo(4);
+    assertThat(shardctl("rebalance").out()).contains("nothing to move");
+
+    Run drain = shardctl("drain", c, "--wait", "--timeout", "90s");
+    assertThat(drain.status()).as(drain.err()).isZero();
+    assertThat(catalog.load().partitionsOf("eu")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(catalog.load().shard(c).orElseThrow().state().label()).isEqualTo("draining");
+    assertThat(
+            Sql.number(
+                shardUrl("eu") + "?user=postgres",
+                "SELECT count(*) FROM tweets WHERE partition BETWEEN 0 AND 7"))
+        .isEqualTo(8);
+
+    Run remove = shardctl("remove-shard", c);
+    assertThat(remove.status()).as(remove.err()).isZero();
+    assertThat(catalog.load().shard(c).orElseThrow().state().label()).isEqualTo("removed");
+  }
+
+  @Test
   void answersAUsageErrorWithStatusTwo() {
     assertThat(shardctl("no-such-command").status()).isEqualTo(2);
     assertThat(shardctl("add-shard").status()).isEqualTo(2);
     assertThat(shardctl().status()).isEqualTo(2);
+  }
+
+  private static void assertRefused(Run run, String reason) {
+    assertThat(run.status()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("shardctl: " + reason + "\n");
   }
 
   private Run shardctl(String... args) {
