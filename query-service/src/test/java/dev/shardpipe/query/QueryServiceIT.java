@@ -149,6 +149,9 @@ class QueryServiceIT {
       try (HikariDataSource dataSource = writerDataSource(URLS.get(shard))) {
         ShardStore store = new ShardStore(dataSource, shard, topic);
         store.migrate();
+        // As a writer leaves its shard: a child table for every partition placed there, so that
+        // rows inserted straight into the shard below have somewhere to go.
+        store.ensurePartitions(PLACEMENT.partitionsOf(shard));
         for (int partition : PLACEMENT.partitionsOf(shard)) {
           List<Event> batch = byPartition.get(partition);
           if (batch != null) {

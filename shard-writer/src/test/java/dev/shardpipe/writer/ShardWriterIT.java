@@ -231,12 +231,11 @@ class ShardWriterIT {
         .rootCause()
         .hasMessage(
             "shardpipe.writer.shard is not set; start the writer with --shard=<name> or"
-                + " SHARDPIPE_WRITER_SHARD=<name>, one of [eu, us]");
+                + " SHARDPIPE_WRITER_SHARD=<name>");
     assertThatThrownBy(() -> ApplicationContext.run(properties("asia")))
         .rootCause()
         .hasMessage(
-            "shardpipe.writer.shard is asia, which shardpipe.placement does not name; shards are"
-                + " [eu, us]");
+            "shardpipe.writer.shard is asia, which the catalog does not name; shards are [eu, us]");
   }
 
   @Test

@@ -26,10 +26,10 @@ final class JdbcBatchUpsert {
       """
       INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at, partition)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET
+      ON CONFLICT (id, partition) DO UPDATE SET
           location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
           like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
-          partition = EXCLUDED.partition, ingested_at = now()
+          ingested_at = now()
       """;
 
   private JdbcBatchUpsert() {}

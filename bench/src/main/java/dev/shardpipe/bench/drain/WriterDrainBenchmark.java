@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.IntStream;
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -104,7 +105,11 @@ public final class WriterDrainBenchmark {
       postgres.createDatabase(BASELINE_DATABASE);
       PGSimpleDataSource baseline = new PGSimpleDataSource();
       baseline.setUrl(postgres.jdbcUrl(BASELINE_DATABASE));
-      new ShardStore(baseline, "baseline", TOPIC).migrate();
+      ShardStore baselineStore = new ShardStore(baseline, "baseline", TOPIC);
+      baselineStore.migrate();
+      // The baseline inserts into the parent tables directly: every partition needs its child.
+      baselineStore.ensurePartitions(
+          IntStream.range(0, Routing.DEFAULT_PARTITIONS).boxed().toList());
 
       LOG.info("generating {} fake tweets (seed {})", options.events(), options.seed());
       List<TweetEvent> events = TweetFeed.generate(options.events(), options.seed());
