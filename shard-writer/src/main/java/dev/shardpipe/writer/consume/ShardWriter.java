@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.catalog.Move;
@@ -26,6 +27,7 @@ import dev.shardpipe.writer.redirect.RecordRedirector;
 import dev.shardpipe.writer.redirect.Redirect;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -79,6 +81,7 @@ import org.slf4j.LoggerFactory;
  * error stops the writer with a message naming shard, partition and offsets; {@link #termination()}
  * then completes exceptionally.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Context
 public final class ShardWriter {
 
