@@ -3,9 +3,11 @@ package dev.shardpipe.shardctl;
 import dev.shardpipe.catalog.Move;
 import dev.shardpipe.catalog.MoveState;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code shardctl resume}. */
 @Command(
@@ -13,8 +15,10 @@ import picocli.CommandLine.Command;
     description =
         "Finishes interrupted moves: copies again those left copying (the copy is shardctl's"
             + " step), and runs the next steps of the others until they are done or wait on a"
-            + " writer or on readers.")
+            + " writer or on readers; with --wait, until they are done.")
 final class ResumeCommand extends SessionCommand {
+
+  @Mixin WaitOptions waiting;
 
   @Override
   int run(Session session, PrintWriter out) throws Exception {
@@ -24,6 +28,7 @@ final class ResumeCommand extends SessionCommand {
       return 0;
     }
     MoveDriver driver = new MoveDriver(session, out, err());
+    List<Move> resumed = new ArrayList<>();
     for (Move move : active) {
       Move now = move;
       if (now.state() == MoveState.COPYING) {
