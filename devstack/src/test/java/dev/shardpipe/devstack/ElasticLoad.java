@@ -48,7 +48,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ElasticLoad implements AutoCloseable {
 
   /** An acknowledged event: where it went, and when the acknowledgement came. */
-  record Ack(String id, String table, String location, long owner, int partition, long offset,
+  record Ack(
+      String id,
+      String table,
+      String location,
+      long owner,
+      int partition,
+      long offset,
       long ackNanos) {}
 
   private static final JsonMapper JSON = JsonMapper.createDefault();
@@ -227,10 +233,7 @@ final class ElasticLoad implements AutoCloseable {
               + ",\"text\":\"misrouted\",\"like_count\":0}}";
       producer.send(
           new ProducerRecord<>(
-              "ingest.events",
-              wrong,
-              ("usa/" + owner).getBytes(UTF_8),
-              envelope.getBytes(UTF_8)),
+              "ingest.events", wrong, ("usa/" + owner).getBytes(UTF_8), envelope.getBytes(UTF_8)),
           (metadata, error) -> {
             if (error == null) {
               acks.put(id, new Ack(id, "tweets", "usa", owner, routed, -1, System.nanoTime()));

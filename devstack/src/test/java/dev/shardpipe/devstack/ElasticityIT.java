@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * are interrupted by {@code kill -9} of every component at the step where it matters, and the shard
  * is drained and removed again. Meanwhile a reader walks merged and routed pages without pause.
  * Afterwards every acknowledged event is exactly once on the shard its partition is placed on, no
- * shard holds a row or a child table of a partition it does not own, and {@code /stats} counts every
- * distinct id once.
+ * shard holds a row or a child table of a partition it does not own, and {@code /stats} counts
+ * every distinct id once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ElasticityIT {
@@ -111,7 +111,8 @@ class ElasticityIT {
     assertThat(shardctl("add-shard", "c", "--region", "europe")).isZero();
     await()
         .atMost(WAIT)
-        .until(() -> devstack.services().stream().anyMatch(s -> s.spec().name().equals("writer-c")));
+        .until(
+            () -> devstack.services().stream().anyMatch(s -> s.spec().name().equals("writer-c")));
     devstack.writer("c").awaitHealthy(WAIT);
 
     assertThat(shardctl("rebalance", "--wait")).isZero();
