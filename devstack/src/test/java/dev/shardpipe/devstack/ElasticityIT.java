@@ -84,7 +84,7 @@ class ElasticityIT {
             EVENTS_PER_SECOND,
             MAX_RUN);
     await().atMost(WAIT).until(() -> load.acknowledged() >= 5_000);
-    freshness = FreshnessWatch.start(load, devstack.catalog().catalog());
+    freshness = FreshnessWatch.start(load, devstack);
     reader = PageWalker.start("http://127.0.0.1:" + options.queryPort(), load, freshness);
   }
 

@@ -7,6 +7,7 @@ import dev.shardpipe.query.config.QueryConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Set;
@@ -46,11 +47,17 @@ final class ShardBreakers {
   private final MeterRegistry meterRegistry;
   private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
 
+  @Inject
   ShardBreakers(CatalogWatcher catalog, QueryConfiguration config, MeterRegistry meterRegistry) {
-    this.config = config;
-    this.meterRegistry = meterRegistry;
+    this(config, meterRegistry);
     follow(catalog.current());
     catalog.addListener(this::follow);
+  }
+
+  /** Breakers made as shards are asked, without following a catalog: for tests of the rules. */
+  ShardBreakers(QueryConfiguration config, MeterRegistry meterRegistry) {
+    this.config = config;
+    this.meterRegistry = meterRegistry;
   }
 
   /**

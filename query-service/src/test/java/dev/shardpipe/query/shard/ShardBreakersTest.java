@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.failsafe.CircuitBreaker;
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.query.config.QueryConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLTransientConnectionException;
@@ -17,7 +16,6 @@ class ShardBreakersTest {
 
   private final ShardBreakers breakers =
       new ShardBreakers(
-          Placement.parse(16, "eu=0-7,us=8-15"),
           new QueryConfiguration(
               Duration.ofSeconds(2),
               Duration.ofSeconds(1),

@@ -22,7 +22,15 @@ class StatsCacheTest {
 
   private Stats collect() {
     return new Stats(
-        "t" + collections.incrementAndGet(), true, List.of(), null, false, List.of(), List.of());
+        "t" + collections.incrementAndGet(),
+        1,
+        true,
+        List.of(),
+        List.of(),
+        null,
+        false,
+        List.of(),
+        List.of());
   }
 
   @Test

@@ -451,6 +451,17 @@ public final class ShardWriter {
         arriving.isEmpty()
             ? Map.of()
             : retry(-1, "reading applied_offsets", () -> store.appliedOffsets(arriving));
+    if (!arriving.isEmpty()) {
+      // Every partition this shard applies has its child tables from the start, written to or
+      // not, so that readers of the whole partition (SQL over every shard) never miss a table.
+      retry(
+          -1,
+          "creating the child tables of " + arriving,
+          () -> {
+            store.ensurePartitions(arriving);
+            return null;
+          });
+    }
     List<TopicPartition> assigned = new ArrayList<>();
     for (int partition : desired) {
       assigned.add(new TopicPartition(pipeline.topic(), partition));
