@@ -153,7 +153,8 @@ final class FreshnessWatch implements AutoCloseable {
       }
     }
     others.sort(null);
-    long p99 = others.isEmpty() ? 0 : others.get((int) Math.min(others.size() - 1, others.size() * 0.99));
+    long p99 =
+        others.isEmpty() ? 0 : others.get((int) Math.min(others.size() - 1, others.size() * 0.99));
     return new Report(movingMax, p99, events);
   }
 

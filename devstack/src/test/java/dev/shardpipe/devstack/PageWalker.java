@@ -130,7 +130,9 @@ final class PageWalker implements AutoCloseable {
       path =
           cursor == null || cursor.isNull()
               ? null
-              : first + "&cursor=" + URLEncoder.encode(cursor.getStringValue(), StandardCharsets.UTF_8);
+              : first
+                  + "&cursor="
+                  + URLEncoder.encode(cursor.getStringValue(), StandardCharsets.UTF_8);
     }
     if (!running) {
       return;
@@ -143,7 +145,10 @@ final class PageWalker implements AutoCloseable {
     }
     if (!missing.isEmpty()) {
       problems.add(
-          first + " missed " + missing.size() + " rows acknowledged before it began, e.g. "
+          first
+              + " missed "
+              + missing.size()
+              + " rows acknowledged before it began, e.g. "
               + missing.subList(0, Math.min(3, missing.size())));
     }
   }
