@@ -46,6 +46,7 @@ class LoadgenIT {
   private static final String[] OFFSETS = {"-08:00", "-05:00", "-03:30", "Z", "+01:00", "+05:30"};
   private static final long SEED = 11;
   private static final int SYNTHETIC = 300;
+  private static final String CATALOG_DATABASE = "shardpipe_catalog";
 
   @TempDir static Path dir;
 
@@ -190,11 +191,9 @@ class LoadgenIT {
             "http://127.0.0.1:" + devstack.options().ingestPort(),
             "--query-url",
             "http://127.0.0.1:" + devstack.options().queryPort(),
-            "--database-url-template",
-            "jdbc:postgresql://127.0.0.1:"
-                + devstack.options().postgresPort()
-                + "/"
-                + Devstack.databaseName("{shard}"),
+            // The devstack's catalog names the shards; loadgen finds them there.
+            "--catalog-url",
+            devstack.postgres().jdbcUrl(CATALOG_DATABASE),
             "--visible-timeout",
             "PT60S",
             "--verify",
