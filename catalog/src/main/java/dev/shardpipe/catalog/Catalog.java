@@ -10,8 +10,10 @@ import dev.shardpipe.catalog.CatalogRows.MetaRow;
 import dev.shardpipe.catalog.CatalogRows.MoveRow;
 import dev.shardpipe.catalog.CatalogRows.PlacementRow;
 import dev.shardpipe.catalog.CatalogRows.ShardRow;
+import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.placement.RegionPins;
+import dev.shardpipe.store.ShardSchema;
 import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
@@ -61,6 +63,7 @@ public final class Catalog {
   private final MoveRepository moves;
   private final HistoryRepository history;
   private final ReaderRepository readers;
+  private final ShardSql sql;
 
   Catalog(
       @Named(CatalogRepositories.DATASOURCE) TransactionOperations<Connection> tx,
@@ -70,7 +73,8 @@ public final class Catalog {
       PlacementRepository placement,
       MoveRepository moves,
       HistoryRepository history,
-      ReaderRepository readers) {
+      ReaderRepository readers,
+      DatabaseConfiguration database) {
     this.tx = tx;
     this.datasource = datasource;
     this.meta = meta;
@@ -79,6 +83,7 @@ public final class Catalog {
     this.moves = moves;
     this.history = history;
     this.readers = readers;
+    this.sql = new ShardSql(database.user(), database.password());
   }
 
   /**
@@ -115,6 +120,43 @@ public final class Catalog {
         .locations("classpath:db/catalog")
         .load()
         .migrate();
+    boolean created =
+        tx.executeWrite(
+            status -> {
+              Connection c = status.getConnection();
+              boolean existed = tableExists(c, ShardSchema.TWEETS.name());
+              sql.ensureParents(c);
+              return !existed;
+            });
+    if (created && tx.executeRead(status -> meta.find()).isPresent()) {
+      tx.executeWrite(
+          status -> {
+            mapAll(status.getConnection(), snapshotNow());
+            return null;
+          });
+    }
+  }
+
+  /** Points SQL over every shard at the whole catalog: every shard's server, every partition. */
+  private void mapAll(Connection c, CatalogSnapshot now) throws SQLException {
+    for (Shard shard : now.shardList()) {
+      if (shard.state() != ShardState.REMOVED) {
+        sql.addServer(c, shard);
+      }
+    }
+    for (int p = 0; p < now.partitions(); p++) {
+      sql.place(c, p, now.shardOf(p));
+    }
+  }
+
+  private static boolean tableExists(Connection c, String table) throws SQLException {
+    try (java.sql.PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      s.setString(1, table);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   /**
@@ -152,6 +194,7 @@ public final class Catalog {
             placement.insert(p, seed.shardOf(p));
           }
           changed(actor, "seed", "placement " + describe(seed));
+          mapAll(status.getConnection(), snapshotNow());
           return null;
         });
     CatalogSnapshot snapshot = load();
@@ -265,7 +308,9 @@ public final class Catalog {
               actor,
               "add-shard",
               "shard " + name + " at " + url + (region == null ? "" : " in region " + region));
-          return new Shard(name, url, region, ShardState.ACTIVE);
+          Shard added = new Shard(name, url, region, ShardState.ACTIVE);
+          sql.addServer(status.getConnection(), added);
+          return added;
         });
   }
 
@@ -367,6 +412,7 @@ public final class Catalog {
           }
           shards.updateState(name, ShardState.REMOVED.label());
           changed(actor, "remove-shard", "shard " + name + " removed");
+          sql.dropServer(status.getConnection(), name);
           return null;
         });
   }
@@ -509,6 +555,7 @@ public final class Catalog {
             return move;
           }
           placement.place(move.partition(), move.to());
+          sql.place(status.getConnection(), move.partition(), move.to());
           long version =
               changed(
                   "move-" + id,

@@ -11,6 +11,13 @@ import java.util.Map;
  */
 public final class CatalogClient implements AutoCloseable {
 
+  /**
+   * The Micronaut environment of a tool's context: {@value}. The services' eager beans (a writer's
+   * consumer loop, query-service's pools) are not created in it, so a tool whose classpath also
+   * holds a service (a test, say) gets the catalog and nothing else.
+   */
+  public static final String TOOL_ENVIRONMENT = "shardpipe-tool";
+
   private final ApplicationContext context;
 
   private CatalogClient(ApplicationContext context) {
@@ -38,7 +45,12 @@ public final class CatalogClient implements AutoCloseable {
     properties.put("datasources.catalog.maximum-pool-size", 2);
     properties.put("datasources.catalog.initialization-fail-timeout", -1);
     properties.putIfAbsent("micronaut.application.name", "tool");
-    return new CatalogClient(ApplicationContext.builder().properties(properties).start());
+    return new CatalogClient(
+        ApplicationContext.builder()
+            .environments(TOOL_ENVIRONMENT)
+            .enableDefaultPropertySources(false)
+            .properties(properties)
+            .start());
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.shardpipe.writer.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.catalog.Catalog;
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogConfiguration;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.CatalogWatcher;
@@ -17,6 +18,7 @@ import dev.shardpipe.store.ShardStore;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.admin.AdminClient;
  * nothing safe to do. The shard is checked before the pool exists, so a wrong name is reported as
  * such rather than as a connection error to a database that does not exist.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Factory
 final class WriterFactory {
 

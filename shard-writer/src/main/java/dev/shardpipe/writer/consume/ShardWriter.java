@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.catalog.Move;
@@ -26,6 +27,7 @@ import dev.shardpipe.writer.redirect.RecordRedirector;
 import dev.shardpipe.writer.redirect.Redirect;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -79,6 +81,7 @@ import org.slf4j.LoggerFactory;
  * error stops the writer with a message naming shard, partition and offsets; {@link #termination()}
  * then completes exceptionally.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Context
 public final class ShardWriter {
 
@@ -448,6 +451,17 @@ public final class ShardWriter {
         arriving.isEmpty()
             ? Map.of()
             : retry(-1, "reading applied_offsets", () -> store.appliedOffsets(arriving));
+    if (!arriving.isEmpty()) {
+      // Every partition this shard applies has its child tables from the start, written to or
+      // not, so that readers of the whole partition (SQL over every shard) never miss a table.
+      retry(
+          -1,
+          "creating the child tables of " + arriving,
+          () -> {
+            store.ensurePartitions(arriving);
+            return null;
+          });
+    }
     List<TopicPartition> assigned = new ArrayList<>();
     for (int partition : desired) {
       assigned.add(new TopicPartition(pipeline.topic(), partition));
