@@ -46,7 +46,6 @@ class LoadgenIT {
   private static final String[] OFFSETS = {"-08:00", "-05:00", "-03:30", "Z", "+01:00", "+05:30"};
   private static final long SEED = 11;
   private static final int SYNTHETIC = 300;
-  private static final String CATALOG_DATABASE = "shardpipe_catalog";
 
   @TempDir static Path dir;
 
@@ -193,7 +192,7 @@ class LoadgenIT {
             "http://127.0.0.1:" + devstack.options().queryPort(),
             // The devstack's catalog names the shards; loadgen finds them there.
             "--catalog-url",
-            devstack.postgres().jdbcUrl(CATALOG_DATABASE),
+            Devstack.catalogUrl(devstack.options()),
             "--visible-timeout",
             "PT60S",
             "--verify",

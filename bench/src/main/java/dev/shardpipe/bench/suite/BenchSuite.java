@@ -4,7 +4,6 @@ import dev.shardpipe.bench.drain.TweetFeed;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
-import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.EventCodec;
@@ -82,8 +81,6 @@ public final class BenchSuite {
   private static final int END_TO_END_RECORDS = 10_000;
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(20);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(30);
-  private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
-  private static final String CATALOG_DATABASE = "shardpipe_catalog";
 
   private final SuiteOptions options;
   private final Path logs;
@@ -92,9 +89,6 @@ public final class BenchSuite {
   private final Loadgen loadgen;
   private final KafkaTools kafka;
   private final List<SuiteRow> rows = new ArrayList<>();
-
-  /** The devstack's catalog while it runs. */
-  private CatalogClient catalog;
 
   /** Reads a shard's applied offsets while the devstack runs. */
   private ShardOffsets offsets;
@@ -140,9 +134,7 @@ public final class BenchSuite {
     if (options.figures().stream().anyMatch(f -> f != Figure.DRAIN)) {
       DevstackOptions devstackOptions = devstackOptions();
       try (Devstack devstack = Devstack.start(devstackOptions);
-          CatalogClient opened = openCatalog(devstackOptions);
           ShardPools pools = new ShardPools(PostgresServer.USER, "", 1)) {
-        catalog = opened;
         offsets = ShardOffsets.jdbc(pools, PipelineConfiguration.DEFAULT_TOPIC);
         devstack.kafka().ensureTopic(REFERENCE_TOPIC, devstackOptions.partitions());
         writePayloads();
@@ -174,30 +166,10 @@ public final class BenchSuite {
     return report;
   }
 
-  /**
-   * Opens the devstack's catalog, which the devstack has seeded from its options: the suite and
-   * loadgen find the shards, their URLs and the placement there, as the services do.
-   */
-  private static CatalogClient openCatalog(DevstackOptions devstack) throws InterruptedException {
-    CatalogClient client =
-        CatalogClient.open(
-            catalogUrl(devstack),
-            PostgresServer.USER,
-            "",
-            Map.of("micronaut.application.name", "bench"));
-    if (!client.watcher().awaitLoaded(CATALOG_TIMEOUT)) {
-      String error = client.watcher().lastError();
-      client.close();
-      throw new IllegalStateException(
-          "cannot read the devstack's catalog at " + catalogUrl(devstack) + ": " + error);
-    }
-    return client;
-  }
-
   /** Waits until the writers have applied every record of the topic. */
   private Duration catchUp(Devstack devstack)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return CatchUp.await(devstack, catalog.watcher()::current, offsets, CATCH_UP_TIMEOUT);
+    return CatchUp.await(devstack, devstack::placement, offsets, CATCH_UP_TIMEOUT);
   }
 
   private void move(Devstack devstack)
@@ -206,7 +178,6 @@ public final class BenchSuite {
         new MoveFigures(
                 options,
                 devstack,
-                catalog,
                 new MoveFigures.Suite() {
                   @Override
                   public JsonNode loadgen(String name, List<String> arguments, Duration timeout)
@@ -452,7 +423,7 @@ public final class BenchSuite {
 
   private void reads(Devstack devstack) throws IOException, SQLException, InterruptedException {
     DevstackOptions devstackOptions = devstack.options();
-    CatalogSnapshot placement = catalog.watcher().current();
+    CatalogSnapshot placement = devstack.placement();
     LOG.info("loading {} tweets and {} files with COPY", options.readRows(), options.readRows());
     for (String shard : placement.shards()) {
       try (Connection c =
@@ -478,7 +449,7 @@ public final class BenchSuite {
             "--query-url",
             "http://127.0.0.1:" + devstackOptions.queryPort(),
             "--catalog-url",
-            catalogUrl(devstackOptions),
+            Devstack.catalogUrl(devstackOptions),
             "--owners",
             Long.toString(options.readKeys()),
             "--warmup",
@@ -640,7 +611,7 @@ public final class BenchSuite {
         "--query-url",
         "http://127.0.0.1:" + ports.queryPort(),
         "--catalog-url",
-        catalogUrl(ports));
+        Devstack.catalogUrl(ports));
   }
 
   /** One line per record, the shape ingest-api produces, for Kafka's tools to send. */
@@ -672,13 +643,6 @@ public final class BenchSuite {
         Routing.DEFAULT_TWEET_LOCATIONS,
         // Seeds the devstack's catalog; from then on the shards and placement come from there.
         Placement.DEFAULT_PLACEMENT);
-  }
-
-  /**
-   * Where the devstack keeps its catalog: the database {@value #CATALOG_DATABASE} on its server.
-   */
-  private static String catalogUrl(DevstackOptions devstack) {
-    return "jdbc:postgresql://127.0.0.1:" + devstack.postgresPort() + "/" + CATALOG_DATABASE;
   }
 
   static boolean ok(JsonNode run) {

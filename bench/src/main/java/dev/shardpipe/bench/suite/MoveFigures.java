@@ -11,6 +11,7 @@ import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.devstack.Devstack;
 import dev.shardpipe.devstack.DevstackOptions;
 import dev.shardpipe.embedded.PostgresServer;
+import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.move.MoveSteps;
 import dev.shardpipe.move.ShardDataSources;
 import dev.shardpipe.store.ShardSchema;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -105,10 +105,10 @@ final class MoveFigures {
   private final CatalogClient catalog;
   private final Suite suite;
 
-  MoveFigures(SuiteOptions options, Devstack devstack, CatalogClient catalog, Suite suite) {
+  MoveFigures(SuiteOptions options, Devstack devstack, Suite suite) {
     this.options = options;
     this.devstack = devstack;
-    this.catalog = catalog;
+    this.catalog = devstack.catalog();
     this.suite = suite;
   }
 
@@ -133,7 +133,7 @@ final class MoveFigures {
         new ShardDataSources(PostgresServer.USER, "", Duration.ofSeconds(30))) {
       DataSource source = pools.of(from);
       DataSource target = pools.of(to);
-      awaitMigrated(target, to);
+      awaitWriter(to);
       fill(source, from, partition, owners);
       checkpoint();
       Copied reference = plainCopy(source, target, to, partition);
@@ -220,35 +220,21 @@ final class MoveFigures {
         .orElseGet(() -> catalog.catalog().addShard(TARGET, url, from.region(), "bench"));
   }
 
-  /** Waits until the new shard's writer has created its tables, so that it runs. */
-  private static void awaitMigrated(DataSource target, Shard shard) throws InterruptedException {
+  /** Waits until the devstack has started the new shard's writer and it is healthy. */
+  private void awaitWriter(Shard shard) throws InterruptedException {
     long deadline = System.nanoTime() + WRITER_TIMEOUT.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      try (Connection c = target.getConnection();
-          Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT to_regclass('" + ShardSchema.APPLIED_OFFSETS.name() + "') IS NOT NULL")) {
-        rs.next();
-        boolean migrated = rs.getBoolean(1);
-        c.rollback();
-        if (migrated) {
-          return;
-        }
-      } catch (SQLException e) {
-        last = e.getMessage();
+    ServiceProcess writer;
+    while ((writer = devstack.writer(shard.name())) == null) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "shard "
+                + shard.name()
+                + " was added to the catalog but the devstack started no writer for it within "
+                + WRITER_TIMEOUT);
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(
-        "shard "
-            + shard.name()
-            + " was added to the catalog but no writer migrated it within "
-            + WRITER_TIMEOUT
-            + " ("
-            + last
-            + "); the devstack starts a writer for every shard added to its catalog");
+    writer.awaitHealthy(WRITER_TIMEOUT);
   }
 
   /**
