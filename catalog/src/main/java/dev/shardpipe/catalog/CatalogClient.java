@@ -45,6 +45,9 @@ public final class CatalogClient implements AutoCloseable {
     properties.put("datasources.catalog.maximum-pool-size", 2);
     properties.put("datasources.catalog.initialization-fail-timeout", -1);
     properties.putIfAbsent("micronaut.application.name", "tool");
+    // A tool has no health endpoint; the monitor would only try to build the indicators of any
+    // service that happens to be on the classpath.
+    properties.put("micronaut.health.monitor.enabled", false);
     return new CatalogClient(
         ApplicationContext.builder()
             .environments(TOOL_ENVIRONMENT)

@@ -131,7 +131,11 @@ class ElasticityIT {
     freshness.phase("crashes");
     int partition = catalog().load().partitionsOf("c").get(0);
     Process move = shardctlProcess("move", String.valueOf(partition), "--to", "eu", "--wait");
-    Thread.sleep(1_500);
+    // Killed as soon as its move is recorded: while it copies, or at the latest while it waits.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> catalog().load().activeMoveOf(partition).isPresent() || !move.isAlive());
     move.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
     assertThat(shardctl("resume", "--wait")).isZero();
