@@ -52,7 +52,7 @@ public final class BenchCommand {
       description = {
         "Pre-fills the events topic with fake tweets spread over both shards, starts one writer"
             + " per shard from shard-writer/target/shard-writer.jar, and measures rows/s until"
-            + " their applied_offsets cover every record; then a plain JDBC batch upsert of the"
+            + " their applied offsets cover every record; then a plain JDBC batch upsert of the"
             + " same rows into a table of the same schema on the same server."
       })
   static final class WriterDrain implements Callable<Integer> {

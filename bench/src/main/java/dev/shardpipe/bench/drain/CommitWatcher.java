@@ -19,6 +19,9 @@ final class CommitWatcher implements AutoCloseable {
   /** PostgreSQL's undefined_table: the writer has not migrated its shard yet. */
   private static final String UNDEFINED_TABLE = "42P01";
 
+  /** PostgreSQL's undefined_column: the writer is migrating its shard right now. */
+  private static final String UNDEFINED_COLUMN = "42703";
+
   private final Map<Connection, List<Integer>> shards = new LinkedHashMap<>();
   private final String topic;
 
@@ -51,7 +54,7 @@ final class CommitWatcher implements AutoCloseable {
           total += next;
         }
       } catch (SQLException e) {
-        if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+        if (!UNDEFINED_TABLE.equals(e.getSQLState()) && !UNDEFINED_COLUMN.equals(e.getSQLState())) {
           throw e;
         }
       }

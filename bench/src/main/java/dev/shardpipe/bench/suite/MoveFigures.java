@@ -244,7 +244,8 @@ final class MoveFigures {
    */
   private void fill(DataSource source, Shard from, int partition, List<Long> owners)
       throws SQLException, IOException {
-    LOG.info("loading {} tweets into partition {} on {}", options.moveRows(), partition, from);
+    LOG.info(
+        "loading {} tweets into partition {} on {}", options.moveRows(), partition, from.name());
     new ShardStore(source, from.name(), TOPIC).ensurePartitions(List.of(partition));
     Random random = new Random(options.seed());
     Faker faker = new Faker(new Random(options.seed()));

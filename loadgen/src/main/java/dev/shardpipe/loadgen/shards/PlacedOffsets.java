@@ -23,6 +23,9 @@ public final class PlacedOffsets {
   /** PostgreSQL's undefined_table: a shard whose writer has not migrated it yet. */
   private static final String UNDEFINED_TABLE = "42P01";
 
+  /** PostgreSQL's undefined_column: a shard whose writer is migrating it right now. */
+  private static final String UNDEFINED_COLUMN = "42703";
+
   private PlacedOffsets() {}
 
   /**
@@ -31,7 +34,7 @@ public final class PlacedOffsets {
    * @param applied partition to the next offset applied; a partition no shard has applied is
    *     absent, and so is one whose only shards could not be read
    * @param failure the first error of a shard that could not be read, or null when every shard was
-   *     read; a shard without {@code applied_offsets} yet counts as having applied nothing
+   *     read; a shard whose writer has not migrated it yet counts as having applied nothing
    */
   public record Reading(Map<Integer, Long> applied, @Nullable SQLException failure) {}
 
@@ -64,7 +67,9 @@ public final class PlacedOffsets {
             .read(shard, entry.getValue())
             .forEach((p, next) -> applied.merge(p, next, Math::max));
       } catch (SQLException e) {
-        if (!UNDEFINED_TABLE.equals(e.getSQLState()) && failed == null) {
+        boolean migrating =
+            UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_COLUMN.equals(e.getSQLState());
+        if (!migrating && failed == null) {
           failed = e;
         }
       }
