@@ -218,8 +218,15 @@ class PlacementChangeIT {
                     .containsOnly("c"));
     assertReadOnceFrom("c");
 
-    Map<String, Object> stats = getJson("/stats");
-    assertThat(stats.get("version")).isEqualTo(switched.cutoverVersion().intValue());
+    // /stats answers from a collection up to stats-max-age (1 s) old, so the switch shows there
+    // within that age rather than at once.
+    Map<String, Object> stats =
+        await()
+            .atMost(Duration.ofSeconds(3))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> getJson("/stats"),
+                s -> s.get("version").equals(switched.cutoverVersion().intValue()));
     Map<String, List<Object>> partitions = new HashMap<>();
     for (Map<String, Object> shard : list(stats.get("shards"))) {
       partitions.put(
