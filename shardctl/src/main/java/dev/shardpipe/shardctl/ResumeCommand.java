@@ -46,6 +46,10 @@ final class ResumeCommand extends SessionCommand {
       out.printf(
           "move %d: partition %d %s -> %s is %s%s%n",
           now.id(), now.partition(), now.from(), now.to(), now.state().label(), waitsOn(now));
+      resumed.add(now);
+    }
+    if (waiting.wait) {
+      driver.await(resumed, waiting.timeout);
     }
     return 0;
   }
