@@ -11,14 +11,19 @@ applies defaults, anchors and merges. The resolved model is then checked against
 * the shared settings agree across all services, defaults included;
 * each service publishes its HTTP port and nothing else does; no host port is published twice;
 * every shard of the placement has exactly one writer and a PostgreSQL service holding its database,
-  with a pg_isready health check, a named volume and the services' credentials;
+  with a pg_isready health check, a named volume and the services' credentials; a writer of a shard
+  added later (an override such as docker-compose.shard-c.yml) names its database in the label
+  dev.shardpipe.shard-url, which is checked the same way;
+* the catalog (datasources.catalog.*) is one PostgreSQL service here holding its database, with the
+  services' catalog credentials, and every service waits for it to be healthy;
 * the Kafka bootstrap names the brokers, the brokers form one cluster, and the topic job creates the
   topics the services use, with a replication the brokers can hold;
 * dependencies wait on health checks or on the topic job's success;
 * images and the Dockerfile's base images are pinned; the image runs as non-root with a health
   check.
 
-Usage: check_compose.py [--compose CMD] FILE...   (exit status 1 when a check fails)
+Usage: check_compose.py [--compose CMD] FILE[+OVERRIDE...]...   (exit status 1 when a check fails)
+A FILE+OVERRIDE argument checks the override merged over the file, as `compose -f FILE -f OVERRIDE`.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 MODULES = ("ingest-api", "shard-writer", "query-service")
-CHECKED_PREFIXES = ("SHARDPIPE_", "KAFKA_", "MICRONAUT_")
+CHECKED_PREFIXES = ("SHARDPIPE_", "KAFKA_", "MICRONAUT_", "DATASOURCES_")
 SHARED_SECTION = "Shared by every service"
 # docs/configuration.md: the database settings are read by the writers and query-service only.
 DATABASE_KEY_PREFIX = "shardpipe.database."
@@ -49,6 +54,12 @@ COMPLETED = "service_completed_successfully"
 POSTGRES_DATA = "/var/lib/postgresql/data"
 INITDB_DIR = "/docker-entrypoint-initdb.d"
 SHARD_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
+# The catalog's data source (docs/configuration.md, "Shared by every service").
+CATALOG_URL_KEY = "datasources.catalog.url"
+CATALOG_USER_KEY = "datasources.catalog.username"
+CATALOG_PASSWORD_KEY = "datasources.catalog.password"
+# On the writer of a shard added at runtime: the JDBC URL its shard is registered with.
+SHARD_URL_LABEL = "dev.shardpipe.shard-url"
 JDBC_URL = re.compile(r"jdbc:postgresql://([^:/?]+)(?::(\d+))?/([^?]+)")
 
 
@@ -171,6 +182,13 @@ def published_ports(service: dict) -> list[tuple[str, str, int]]:
     return result
 
 
+def labels(service: dict) -> dict[str, str]:
+    found = service.get("labels") or {}
+    if isinstance(found, list):
+        found = dict(item.split("=", 1) if "=" in item else (item, "") for item in found)
+    return {str(k): str(v) for k, v in found.items()}
+
+
 def depends_on(service: dict) -> dict[str, str | None]:
     deps = service.get("depends_on") or {}
     if isinstance(deps, list):
@@ -248,6 +266,7 @@ class Checker:
         shared = self.check_shared_settings()
         self.check_ports()
         self.check_shards(shared)
+        self.check_catalog(shared)
         self.check_kafka(shared)
         self.check_dependencies()
         self.check_images()
@@ -342,7 +361,7 @@ class Checker:
             if int(replicas) != 1:
                 self.problem(f"{name}: {replicas} replicas; a shard has exactly one writer")
             if shard not in shards:
-                self.problem(f"{name}: shard {shard} is not in the placement {placement}")
+                self.check_added_writer(name, shard, placement, shared)
         template = shared.get("shardpipe.database.url-template") or ""
         databases: dict[str, str] = {}
         for shard in shards:
@@ -367,29 +386,74 @@ class Checker:
                             f"{name}: must depend on {host} (shard {shard}) with {HEALTHY}"
                         )
 
+    def check_added_writer(
+        self, name: str, shard: str, placement: str, shared: dict[str, str | None]
+    ) -> None:
+        """A writer of a shard added at runtime: its database is the URL of its label."""
+        url = labels(self.services[name]).get(SHARD_URL_LABEL)
+        if url is None:
+            self.problem(
+                f"{name}: shard {shard} is not in the placement {placement}; the writer of a"
+                f" shard added at runtime names its database in the label {SHARD_URL_LABEL}"
+            )
+            return
+        host = self.check_database(shard, url, shared)
+        if host is not None and depends_on(self.services[name]).get(host) != HEALTHY:
+            self.problem(f"{name}: must depend on {host} with condition {HEALTHY}")
+
     def check_database(self, shard: str, url: str, shared: dict[str, str | None]) -> str | None:
+        return self.check_postgres(
+            f"shard {shard}",
+            url,
+            (shared.get("shardpipe.database.user"), "SHARDPIPE_DATABASE_USER"),
+            (shared.get("shardpipe.database.password"), "SHARDPIPE_DATABASE_PASSWORD"),
+        )
+
+    def check_catalog(self, shared: dict[str, str | None]) -> None:
+        """The catalog: a PostgreSQL service here, with its database, that every service awaits."""
+        url = shared.get(CATALOG_URL_KEY) or ""
+        host = self.check_postgres(
+            "catalog",
+            url,
+            (shared.get(CATALOG_USER_KEY), env_name(CATALOG_USER_KEY)),
+            (shared.get(CATALOG_PASSWORD_KEY), env_name(CATALOG_PASSWORD_KEY)),
+        )
+        if host is None:
+            return
+        for name in self.ours:
+            if depends_on(self.services[name]).get(host) != HEALTHY:
+                self.problem(f"{name}: must depend on {host} (the catalog) with {HEALTHY}")
+
+    def check_postgres(
+        self,
+        what: str,
+        url: str,
+        user: tuple[str | None, str],
+        password: tuple[str | None, str],
+    ) -> str | None:
+        """Checks that a JDBC URL names a database a PostgreSQL service here creates."""
         match = JDBC_URL.fullmatch(url)
         if match is None:
-            self.problem(f"shard {shard}: {url} is not a jdbc:postgresql://host:port/db URL")
+            self.problem(f"{what}: {url} is not a jdbc:postgresql://host:port/db URL")
             return None
         host, port, database = match.group(1), int(match.group(2) or 5432), match.group(3)
         svc = self.services.get(host)
         if svc is None or not str(svc.get("image", "")).startswith("postgres:"):
-            self.problem(f"shard {shard}: its database host {host} is no PostgreSQL service here")
+            self.problem(f"{what}: its database host {host} is no PostgreSQL service here")
             return None
         env = environment(svc)
         if port != int(env.get("PGPORT") or 5432):
-            self.problem(f"shard {shard}: {url} uses port {port}; {host} listens on 5432")
+            self.problem(f"{what}: {url} uses port {port}; {host} listens on 5432")
         initdb = INITDB_DIR in volume_targets(svc)
         created = {env.get("POSTGRES_DB") or env.get("POSTGRES_USER") or "postgres"}
         if initdb:
             created |= set((env.get("SHARD_DATABASES") or "").replace(",", " ").split())
         if database not in created:
-            self.problem(f"shard {shard}: {host} does not create database {database}")
-        if env.get("POSTGRES_USER", "postgres") != shared.get("shardpipe.database.user"):
-            self.problem(f"{host}: POSTGRES_USER differs from SHARDPIPE_DATABASE_USER")
-        if env.get("POSTGRES_PASSWORD") != shared.get("shardpipe.database.password"):
-            self.problem(f"{host}: POSTGRES_PASSWORD differs from SHARDPIPE_DATABASE_PASSWORD")
+            self.problem(f"{what}: {host} does not create database {database}")
+        if env.get("POSTGRES_USER", "postgres") != user[0]:
+            self.problem(f"{host}: POSTGRES_USER differs from {user[1]}")
+        if env.get("POSTGRES_PASSWORD") != password[0]:
+            self.problem(f"{host}: POSTGRES_PASSWORD differs from {password[1]}")
         test = " ".join(map(str, (svc.get("healthcheck") or {}).get("test") or []))
         if "pg_isready" not in test:
             self.problem(f"{host}: needs a pg_isready health check")
@@ -498,25 +562,28 @@ def compose_command() -> list[str]:
     return ["docker", "compose"]
 
 
-def resolve(file: Path, command: list[str]) -> dict:
-    """Runs `<compose> -f FILE config` with only PATH and HOME set, so the defaults are checked."""
+def resolve(file: Path | list[Path], command: list[str]) -> dict:
+    """Runs `<compose> -f FILE [-f OVERRIDE...] config` with only PATH and HOME set, so the defaults
+    are checked; several files are merged in order, as compose merges overrides."""
+    files = file if isinstance(file, list) else [file]
     clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}
     result = subprocess.run(
-        [*command, "-f", str(file), "config"],
+        [*command, *(arg for f in files for arg in ("-f", str(f))), "config"],
         capture_output=True,
         text=True,
         env=clean,
         check=False,
     )
     if result.returncode != 0:
-        raise ValueError(f"{' '.join(command)} config rejects {file}:\n{result.stderr.strip()}")
+        named = " + ".join(str(f) for f in files)
+        raise ValueError(f"{' '.join(command)} config rejects {named}:\n{result.stderr.strip()}")
     return yaml.safe_load(result.stdout)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--compose", help="compose command, such as 'docker compose'")
-    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("files", nargs="+", help="a compose file, or FILE+OVERRIDE[+...]")
     args = parser.parse_args(argv)
     command = shlex.split(args.compose) if args.compose else compose_command()
     modules = load_modules()
@@ -528,7 +595,8 @@ def main(argv: list[str]) -> int:
     failed = bool(problems)
     for file in args.files:
         try:
-            found = Checker(resolve(file, command), modules, image_healthcheck).run()
+            merged = [Path(part) for part in file.split("+")]
+            found = Checker(resolve(merged, command), modules, image_healthcheck).run()
         except ValueError as e:
             found = [str(e)]
         for problem in found:

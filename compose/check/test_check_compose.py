@@ -17,11 +17,13 @@ import check_compose as cc
 
 FULL = cc.REPO / "compose" / "docker-compose.yml"
 SMALL = cc.REPO / "compose" / "docker-compose.small.yml"
+SHARD_C = cc.REPO / "compose" / "docker-compose.shard-c.yml"
 
 
 class ComposeFilesTest(unittest.TestCase):
     full: dict
     small: dict
+    shard_c: dict
     modules: dict
 
     @classmethod
@@ -29,6 +31,7 @@ class ComposeFilesTest(unittest.TestCase):
         command = cc.compose_command()
         cls.full = cc.resolve(FULL, command)
         cls.small = cc.resolve(SMALL, command)
+        cls.shard_c = cc.resolve([FULL, SHARD_C], command)
         cls.modules = cc.load_modules()
 
     def problems(self, model: dict) -> list[str]:
@@ -47,6 +50,128 @@ class ComposeFilesTest(unittest.TestCase):
     def test_both_files_pass(self) -> None:
         self.assertEqual(self.problems(self.full), [])
         self.assertEqual(self.problems(self.small), [])
+
+    def test_the_third_shard_override_passes_merged_over_the_full_stack(self) -> None:
+        self.assertEqual(self.problems(self.shard_c), [])
+        services = self.shard_c["services"]
+        self.assertEqual(services["pg-c"]["environment"]["POSTGRES_DB"], "shard_c")
+        self.assertEqual(services["writer-c"]["environment"]["SHARDPIPE_WRITER_SHARD"], "c")
+        self.assertEqual(
+            cc.labels(services["writer-c"])[cc.SHARD_URL_LABEL],
+            "jdbc:postgresql://pg-c:5432/shard_c",
+        )
+
+    def test_every_stack_has_a_catalog_database_every_service_waits_for(self) -> None:
+        for model in (self.full, self.small, self.shard_c):
+            services = model["services"]
+            catalog = services["pg-catalog"]["environment"]
+            self.assertEqual(catalog["POSTGRES_DB"], "shardpipe_catalog")
+            for name in ("ingest-api", "writer-eu", "writer-us", "query-service"):
+                self.assertEqual(
+                    services[name]["environment"]["DATASOURCES_CATALOG_URL"],
+                    "jdbc:postgresql://pg-catalog:5432/shardpipe_catalog",
+                )
+
+    def test_added_writer_without_its_database_label_fails(self) -> None:
+        def change(services):
+            del services["writer-c"]["labels"]
+
+        self.assertFails(
+            self.broken(change, self.shard_c),
+            "writer-c: shard c is not in the placement eu=0-7,us=8-15; the writer of a shard added"
+            " at runtime names its database in the label dev.shardpipe.shard-url",
+        )
+
+    def test_added_writer_database_must_be_a_postgres_service_it_waits_for(self) -> None:
+        def no_database(services):
+            url = "jdbc:postgresql://pg-d:5432/shard_c"
+            services["writer-c"]["labels"][cc.SHARD_URL_LABEL] = url
+
+        self.assertFails(
+            self.broken(no_database, self.shard_c),
+            "shard c: its database host pg-d is no PostgreSQL service here",
+        )
+
+        def not_waiting(services):
+            del services["writer-c"]["depends_on"]["pg-c"]
+
+        self.assertFails(
+            self.broken(not_waiting, self.shard_c),
+            "writer-c: must depend on pg-c with condition service_healthy",
+        )
+
+    def test_added_writer_settings_must_agree_with_the_stack(self) -> None:
+        def change(services):
+            services["writer-c"]["environment"]["SHARDPIPE_PARTITIONS"] = "32"
+
+        self.assertFails(
+            self.broken(change, self.shard_c), "SHARDPIPE_PARTITIONS differs between services"
+        )
+
+    def test_catalog_url_must_agree_between_services(self) -> None:
+        def change(services):
+            services["writer-us"]["environment"]["DATASOURCES_CATALOG_URL"] = (
+                "jdbc:postgresql://postgres-us:5432/shardpipe_catalog"
+            )
+
+        self.assertFails(self.broken(change), "DATASOURCES_CATALOG_URL differs between services")
+
+    def test_catalog_left_to_its_default_on_one_service_fails(self) -> None:
+        def change(services):
+            del services["ingest-api"]["environment"]["DATASOURCES_CATALOG_URL"]
+
+        self.assertFails(
+            self.broken(change),
+            "DATASOURCES_CATALOG_URL differs between services:"
+            " ingest-api='jdbc:postgresql://localhost:5433/shardpipe_catalog'",
+        )
+
+    def test_catalog_must_be_a_postgres_service_here_creating_its_database(self) -> None:
+        def elsewhere(services):
+            for name in ("ingest-api", "writer-eu", "writer-us", "query-service"):
+                services[name]["environment"]["DATASOURCES_CATALOG_URL"] = (
+                    "jdbc:postgresql://catalog.example:5432/shardpipe_catalog"
+                )
+
+        self.assertFails(
+            self.broken(elsewhere),
+            "catalog: its database host catalog.example is no PostgreSQL service here",
+        )
+
+        def not_created(services):
+            services["pg-catalog"]["environment"]["POSTGRES_DB"] = "catalog"
+
+        self.assertFails(
+            self.broken(not_created),
+            "catalog: pg-catalog does not create database shardpipe_catalog",
+        )
+
+    def test_catalog_credentials_must_match_the_services(self) -> None:
+        def change(services):
+            services["pg-catalog"]["environment"]["POSTGRES_PASSWORD"] = "other"
+
+        self.assertFails(
+            self.broken(change),
+            "pg-catalog: POSTGRES_PASSWORD differs from DATASOURCES_CATALOG_PASSWORD",
+        )
+
+    def test_service_that_does_not_wait_for_the_catalog_fails(self) -> None:
+        def change(services):
+            del services["query-service"]["depends_on"]["pg-catalog"]
+
+        self.assertFails(
+            self.broken(change),
+            "query-service: must depend on pg-catalog (the catalog) with service_healthy",
+        )
+
+    def test_misspelt_catalog_variable_fails(self) -> None:
+        def change(services):
+            services["writer-eu"]["environment"]["DATASOURCES_CATALOG_USER"] = "postgres"
+
+        self.assertFails(
+            self.broken(change),
+            "writer-eu: DATASOURCES_CATALOG_USER is no configuration key of shard-writer",
+        )
 
     def test_full_stack_has_three_brokers_and_a_database_per_shard(self) -> None:
         services = self.full["services"]
@@ -330,8 +455,15 @@ class ComposeValidationTest(unittest.TestCase):
     def test_main_exits_0_on_the_real_files(self) -> None:
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
-            self.assertEqual(cc.main([str(FULL), str(SMALL)]), 0)
+            self.assertEqual(cc.main([str(FULL), str(SMALL), f"{FULL}+{SHARD_C}"]), 0)
         self.assertIn("docker-compose.small.yml: valid", output.getvalue())
+        self.assertIn("docker-compose.shard-c.yml: valid", output.getvalue())
+
+    def test_main_rejects_an_override_without_its_base(self) -> None:
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            self.assertEqual(cc.main([str(SHARD_C)]), 1)
+        self.assertIn("config rejects", output.getvalue())
 
 
 class ParsingTest(unittest.TestCase):

@@ -4,14 +4,17 @@ import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
 import dev.shardpipe.bench.suite.BenchSuite;
+import dev.shardpipe.bench.suite.Figure;
 import dev.shardpipe.bench.suite.SuiteOptions;
 import dev.shardpipe.devstack.Devstack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +39,10 @@ public final class BenchCommand {
    * @param args the benchmark's name and options; {@code --help} lists them
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
+    System.exit(
+        new CommandLine(new BenchCommand())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .execute(args));
   }
 
   /** {@code writer-drain}: see {@link WriterDrainBenchmark}. */
@@ -46,7 +52,7 @@ public final class BenchCommand {
       description = {
         "Pre-fills the events topic with fake tweets spread over both shards, starts one writer"
             + " per shard from shard-writer/target/shard-writer.jar, and measures rows/s until"
-            + " their applied_offsets cover every record; then a plain JDBC batch upsert of the"
+            + " their applied offsets cover every record; then a plain JDBC batch upsert of the"
             + " same rows into a table of the same schema on the same server."
       })
   static final class WriterDrain implements Callable<Integer> {
@@ -141,8 +147,10 @@ public final class BenchCommand {
         "Every figure of the pipeline next to its reference, measured in one session: writer"
             + " drain against a JDBC batch upsert; single and batch HTTP ingest against Kafka's"
             + " ProducerPerformance; end-to-end freshness against Kafka's EndToEndLatency; routed"
-            + " and merged reads against the same SQL on the shards. Prints a Markdown table and"
-            + " writes it into docs/benchmarks.md. About 15 minutes with the defaults."
+            + " and merged reads against the same SQL on the shards; a partition of a million rows"
+            + " moved to a new shard under load against a plain COPY and a run without a move."
+            + " Prints a Markdown table and writes it into docs/benchmarks.md. About 22 minutes"
+            + " with the defaults."
       })
   static final class Suite implements Callable<Integer> {
 
@@ -247,6 +255,34 @@ public final class BenchCommand {
         description = "Seed of every fake row and event (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(
+        names = "--move-rows",
+        defaultValue = "" + SuiteOptions.DEFAULT_MOVE_ROWS,
+        description = "Tweets of the moved partition (default: ${DEFAULT-VALUE}).")
+    private long moveRows;
+
+    @Option(
+        names = "--move-rate",
+        defaultValue = "" + SuiteOptions.DEFAULT_MOVE_RATE,
+        description = "Events/s sent during the move figures (default: ${DEFAULT-VALUE}).")
+    private int moveRate;
+
+    @Option(
+        names = "--move-measure",
+        defaultValue = SuiteOptions.DEFAULT_MOVE_MEASURE,
+        description =
+            "Measured time of the run with the move and of the one without (default:"
+                + " ${DEFAULT-VALUE}).")
+    private Duration moveMeasure;
+
+    @Option(
+        names = "--only",
+        split = ",",
+        description =
+            "Run only these figures, such as --only move: ${COMPLETION-CANDIDATES}. The table is"
+                + " printed, not written into the docs (default: every figure).")
+    private Set<Figure> only = EnumSet.allOf(Figure.class);
+
     @Override
     public Integer call() throws Exception {
       Path root = home != null ? home : Devstack.findHome();
@@ -269,7 +305,11 @@ public final class BenchCommand {
               mergedRate,
               referenceRecords,
               basePort,
-              seed);
+              seed,
+              moveRows,
+              moveRate,
+              moveMeasure,
+              only);
       new BenchSuite(options).run();
       return 0;
     }

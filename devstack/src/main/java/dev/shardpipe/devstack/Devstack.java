@@ -1,7 +1,12 @@
 package dev.shardpipe.devstack;
 
+import dev.shardpipe.catalog.CatalogClient;
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.catalog.Shard;
+import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.placement.RegionPins;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
@@ -15,8 +20,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.commons.io.FileUtils;
@@ -24,10 +34,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole pipeline on one machine: a real PostgreSQL with one database per shard, a real Kafka
- * broker with the events and dead-letter topics, one writer per shard, ingest-api and
- * query-service, each service in its own JVM. Closing it stops the services, then Kafka, then
- * PostgreSQL; the data directory stays.
+ * The whole pipeline on one machine: a real PostgreSQL with the catalog database and one database
+ * per shard, a real Kafka broker with the events and dead-letter topics, one writer per shard of
+ * the catalog, ingest-api and query-service, each service in its own JVM. Closing it stops the
+ * services, then Kafka, then PostgreSQL; the data directory stays.
+ *
+ * <p>The shards come from the catalog (docs/elasticity.md); {@code --placement} only seeds an empty
+ * one, as it does for the services. The devstack watches the catalog: a shard added while it runs
+ * ({@code shardctl add-shard}) gets a writer on the next free writer port, and the writer of a
+ * removed shard is stopped.
  */
 public final class Devstack implements AutoCloseable {
 
@@ -37,26 +52,44 @@ public final class Devstack implements AutoCloseable {
   private static final List<String> JVM_OPTIONS =
       List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
 
+  /** The catalog's database on the devstack's PostgreSQL: {@value}. */
+  public static final String CATALOG_DATABASE = "shardpipe_catalog";
+
+  private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
+
   private final DevstackOptions options;
-  private final Placement placement;
   private final PostgresServer postgres;
   private final KafkaBroker kafka;
+  private final CatalogClient catalog;
   private final List<ServiceProcess> services;
+  private final Map<String, ServiceProcess> writers;
   private final ScheduledExecutorService scheduler;
+  private final ExecutorService follower;
+  private final Object lock = new Object();
+  private boolean closed;
 
   private Devstack(
       DevstackOptions options,
-      Placement placement,
       PostgresServer postgres,
       KafkaBroker kafka,
+      CatalogClient catalog,
       List<ServiceProcess> services,
+      Map<String, ServiceProcess> writers,
       ScheduledExecutorService scheduler) {
     this.options = options;
-    this.placement = placement;
     this.postgres = postgres;
     this.kafka = kafka;
-    this.services = services;
+    this.catalog = catalog;
+    this.services = new CopyOnWriteArrayList<>(services);
+    this.writers = new LinkedHashMap<>(writers);
     this.scheduler = scheduler;
+    this.follower =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "devstack-catalog-follower");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -75,10 +108,9 @@ public final class Devstack implements AutoCloseable {
   public static Devstack start(DevstackOptions options)
       throws IOException, SQLException, InterruptedException {
     Routing.of(options.partitions(), options.tweetLocations());
-    Placement placement = Placement.parse(options.partitions(), options.placement());
-    List<ServiceSpec> specs = specs(options, placement);
-    for (ServiceSpec spec : specs) {
-      requireJar(options.home(), spec.module());
+    Placement seed = Placement.parse(options.partitions(), options.placement());
+    for (String module : List.of("shard-writer", "ingest-api", "query-service")) {
+      requireJar(options.home(), module);
     }
     if (options.clean()) {
       FileUtils.deleteDirectory(options.dataDir().toFile());
@@ -89,11 +121,21 @@ public final class Devstack implements AutoCloseable {
         PostgresServer.start(
             options.dataDir().resolve("postgres"), options.postgresPort(), Map.of());
     KafkaBroker kafka = null;
+    CatalogClient catalog = null;
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     List<ServiceProcess> services = new ArrayList<>();
+    Map<String, ServiceProcess> writers = new LinkedHashMap<>();
     try {
-      for (String shard : placement.shards()) {
+      // A data directory from before the catalog has shard databases but no catalog: it is
+      // created and seeded from the options, and the shards keep their rows.
+      postgres.createDatabase(CATALOG_DATABASE);
+      for (String shard : seed.shards()) {
         postgres.createDatabase(databaseName(shard));
+      }
+      catalog = openCatalog(options);
+      CatalogSnapshot shards = catalog.watcher().current();
+      for (String shard : shards.shards()) {
+        createDatabaseIfLocal(postgres, shards.shard(shard).orElseThrow());
       }
       kafka =
           KafkaBroker.start(
@@ -102,16 +144,14 @@ public final class Devstack implements AutoCloseable {
               options.kafkaControllerPort());
       kafka.ensureTopic(PipelineConfiguration.DEFAULT_TOPIC, options.partitions());
       kafka.ensureTopic(PipelineConfiguration.DEFAULT_DLQ_TOPIC, 1);
-      Path logs = options.dataDir().resolve("logs");
-      for (ServiceSpec spec : specs) {
-        services.add(
-            new ServiceProcess(
-                spec,
-                jar(options.home(), spec.module()),
-                logs.resolve(spec.name() + ".log"),
-                JVM_OPTIONS,
-                scheduler,
-                Clock.systemUTC()));
+      int port = options.writerBasePort();
+      for (String shard : shards.shards()) {
+        ServiceProcess writer = process(options, scheduler, writerSpec(options, shard, port++));
+        writers.put(shard, writer);
+        services.add(writer);
+      }
+      for (ServiceSpec spec : serviceSpecs(options)) {
+        services.add(process(options, scheduler, spec));
       }
       for (ServiceProcess service : services) {
         service.start();
@@ -119,48 +159,188 @@ public final class Devstack implements AutoCloseable {
       for (ServiceProcess service : services) {
         service.awaitHealthy(HEALTHY_TIMEOUT);
       }
-      return new Devstack(options, placement, postgres, kafka, services, scheduler);
+      Devstack devstack =
+          new Devstack(options, postgres, kafka, catalog, services, writers, scheduler);
+      catalog.watcher().addListener(devstack::catalogChanged);
+      return devstack;
     } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
+      if (catalog != null) {
+        catalog.close();
+      }
       stopAll(services, kafka, postgres, scheduler);
       throw e;
     }
   }
 
-  private static List<ServiceSpec> specs(DevstackOptions options, Placement placement) {
-    List<String> shared =
-        List.of(
-            "--kafka.bootstrap.servers=127.0.0.1:" + options.kafkaPort(),
-            "--shardpipe.database.url-template=jdbc:postgresql://127.0.0.1:"
-                + options.postgresPort()
-                + "/"
-                + databaseName("{shard}"),
-            "--shardpipe.partitions=" + options.partitions(),
-            "--shardpipe.tweet-locations=" + options.tweetLocations(),
-            "--shardpipe.placement=" + options.placement());
-    List<ServiceSpec> specs = new ArrayList<>();
-    int writerPort = options.writerBasePort();
-    for (String shard : placement.shards()) {
-      specs.add(
-          new ServiceSpec(
-              "writer-" + shard,
-              "shard-writer",
-              writerPort,
-              with(shared, "--shard=" + shard, "--micronaut.server.port=" + writerPort)));
-      writerPort++;
+  /**
+   * Opens the catalog and waits until it is read: migrated, and seeded from the options when empty,
+   * by the same code the services run.
+   */
+  private static CatalogClient openCatalog(DevstackOptions options) throws InterruptedException {
+    Map<String, Object> seed = new LinkedHashMap<>();
+    seed.put("micronaut.application.name", "devstack");
+    seed.put("shardpipe.partitions", options.partitions());
+    seed.put("shardpipe.tweet-locations", options.tweetLocations());
+    seed.put("shardpipe.placement", options.placement());
+    seed.put("shardpipe.shard-regions", RegionPins.DEFAULT_SHARD_REGIONS);
+    seed.put("shardpipe.database.url-template", urlTemplate(options));
+    CatalogClient catalog = CatalogClient.open(catalogUrl(options), PostgresServer.USER, "", seed);
+    if (!catalog.watcher().awaitLoaded(CATALOG_TIMEOUT)) {
+      String error = catalog.watcher().lastError();
+      catalog.close();
+      throw new IllegalStateException(
+          "cannot read the catalog at " + catalogUrl(options) + ": " + error);
     }
-    specs.add(
+    return catalog;
+  }
+
+  /**
+   * Returns the catalog's JDBC URL.
+   *
+   * @param options how the devstack runs
+   * @return {@code jdbc:postgresql://127.0.0.1:<postgres port>/shardpipe_catalog}
+   */
+  public static String catalogUrl(DevstackOptions options) {
+    return "jdbc:postgresql://127.0.0.1:" + options.postgresPort() + "/" + CATALOG_DATABASE;
+  }
+
+  private static String urlTemplate(DevstackOptions options) {
+    return "jdbc:postgresql://127.0.0.1:"
+        + options.postgresPort()
+        + "/"
+        + databaseName(DatabaseConfiguration.SHARD_PLACEHOLDER);
+  }
+
+  /** A shard the catalog places on this server (its database is shard_NAME here) gets it now. */
+  private static void createDatabaseIfLocal(PostgresServer postgres, Shard shard)
+      throws SQLException {
+    String local =
+        "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + databaseName(shard.name());
+    if (shard.url().equals(local)) {
+      postgres.createDatabase(databaseName(shard.name()));
+    }
+  }
+
+  private static ServiceProcess process(
+      DevstackOptions options, ScheduledExecutorService scheduler, ServiceSpec spec) {
+    return new ServiceProcess(
+        spec,
+        jar(options.home(), spec.module()),
+        options.dataDir().resolve("logs").resolve(spec.name() + ".log"),
+        JVM_OPTIONS,
+        scheduler,
+        Clock.systemUTC());
+  }
+
+  /** Starts a writer for each shard added to the catalog, stops the writer of a removed one. */
+  private void catalogChanged(CatalogSnapshot snapshot) {
+    follower.execute(() -> follow(snapshot));
+  }
+
+  private void follow(CatalogSnapshot snapshot) {
+    List<ServiceProcess> started = new ArrayList<>();
+    List<ServiceProcess> stopped = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Set<String> wanted = new HashSet<>(snapshot.shards());
+      for (String shard : snapshot.shards()) {
+        if (writers.containsKey(shard)) {
+          continue;
+        }
+        try {
+          createDatabaseIfLocal(postgres, snapshot.shard(shard).orElseThrow());
+          ServiceProcess writer =
+              process(options, scheduler, writerSpec(options, shard, freeWriterPort()));
+          writer.start();
+          writers.put(shard, writer);
+          services.add(0, writer);
+          started.add(writer);
+          LOG.info(
+              "devstack: shard {} added to the catalog; writer-{} started on port {} (pid {})",
+              shard,
+              shard,
+              writer.spec().port(),
+              writer.pid());
+        } catch (IOException | SQLException e) {
+          LOG.error("devstack: cannot start the writer of shard {}", shard, e);
+        }
+      }
+      for (String shard : List.copyOf(writers.keySet())) {
+        if (!wanted.contains(shard)) {
+          ServiceProcess writer = writers.remove(shard);
+          services.remove(writer);
+          stopped.add(writer);
+        }
+      }
+    }
+    for (ServiceProcess writer : stopped) {
+      try {
+        writer.stop(STOP_TIMEOUT);
+        LOG.info("devstack: shard removed from the catalog; {} stopped", writer.spec().name());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    for (ServiceProcess writer : started) {
+      try {
+        writer.awaitHealthy(HEALTHY_TIMEOUT);
+        LOG.info("devstack: {} is healthy", writer.spec().name());
+      } catch (IllegalStateException e) {
+        LOG.error("devstack: {}", e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The lowest writer port from the base on that no writer and no other service uses. */
+  private int freeWriterPort() {
+    Set<Integer> used = new HashSet<>();
+    for (ServiceProcess service : services) {
+      used.add(service.spec().port());
+    }
+    int port = options.writerBasePort();
+    while (used.contains(port)) {
+      port++;
+    }
+    return port;
+  }
+
+  private static List<String> shared(DevstackOptions options) {
+    return List.of(
+        "--kafka.bootstrap.servers=127.0.0.1:" + options.kafkaPort(),
+        "--shardpipe.database.url-template=" + urlTemplate(options),
+        "--datasources.catalog.url=" + catalogUrl(options),
+        "--datasources.catalog.username=" + PostgresServer.USER,
+        "--shardpipe.partitions=" + options.partitions(),
+        "--shardpipe.tweet-locations=" + options.tweetLocations(),
+        "--shardpipe.placement=" + options.placement());
+  }
+
+  private static ServiceSpec writerSpec(DevstackOptions options, String shard, int port) {
+    return new ServiceSpec(
+        "writer-" + shard,
+        "shard-writer",
+        port,
+        with(shared(options), "--shard=" + shard, "--micronaut.server.port=" + port));
+  }
+
+  private static List<ServiceSpec> serviceSpecs(DevstackOptions options) {
+    return List.of(
         new ServiceSpec(
             "ingest-api",
             "ingest-api",
             options.ingestPort(),
-            with(shared, "--micronaut.server.port=" + options.ingestPort())));
-    specs.add(
+            with(shared(options), "--micronaut.server.port=" + options.ingestPort())),
         new ServiceSpec(
             "query-service",
             "query-service",
             options.queryPort(),
-            with(shared, "--micronaut.server.port=" + options.queryPort())));
-    return specs;
+            with(shared(options), "--micronaut.server.port=" + options.queryPort())));
   }
 
   private static List<String> with(List<String> shared, String... more) {
@@ -229,12 +409,21 @@ public final class Devstack implements AutoCloseable {
   }
 
   /**
-   * Returns the placement of partitions on shards.
+   * Returns the placement of partitions on shards as the catalog has it now.
    *
-   * @return the placement
+   * @return the newest catalog snapshot this devstack has seen
    */
-  public Placement placement() {
-    return placement;
+  public CatalogSnapshot placement() {
+    return catalog.watcher().current();
+  }
+
+  /**
+   * Returns the catalog, for tools and tests that change it.
+   *
+   * @return the catalog client; the devstack closes it
+   */
+  public CatalogClient catalog() {
+    return catalog;
   }
 
   /**
@@ -258,15 +447,35 @@ public final class Devstack implements AutoCloseable {
   /**
    * Returns the services, writers first.
    *
-   * @return the services
+   * @return the services running now
    */
   public List<ServiceProcess> services() {
     return List.copyOf(services);
   }
 
-  /** Stops the services (SIGTERM), then Kafka, then PostgreSQL. */
+  /**
+   * Returns the writer of a shard.
+   *
+   * @param shard the shard's name
+   * @return its writer, or null when the devstack runs none for it (yet)
+   */
+  public ServiceProcess writer(String shard) {
+    synchronized (lock) {
+      return writers.get(shard);
+    }
+  }
+
+  /** Stops following the catalog, then the services (SIGTERM), then Kafka, then PostgreSQL. */
   @Override
   public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    follower.shutdownNow();
+    catalog.close();
     stopAll(services, kafka, postgres, scheduler);
   }
 

@@ -1,5 +1,8 @@
 package dev.shardpipe.devstack;
 
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.catalog.Shard;
+import dev.shardpipe.catalog.ShardState;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
@@ -21,9 +24,10 @@ import picocli.CommandLine.Option;
     name = "devstack",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole pipeline on this machine: a real Kafka broker and PostgreSQL, one writer"
-          + " per shard, ingest-api and query-service. Data is kept in the data directory across"
-          + " restarts."
+      "Runs the whole pipeline on this machine: a real Kafka broker and PostgreSQL, the catalog,"
+          + " one writer per shard of the catalog (started and stopped as shardctl adds and"
+          + " removes shards), ingest-api and query-service. Data is kept in the data directory"
+          + " across restarts."
     })
 public final class DevstackCommand implements Callable<Integer> {
 
@@ -44,7 +48,13 @@ public final class DevstackCommand implements Callable<Integer> {
           "The repository root holding the built services" + " (default: found from this jar).")
   private Path home;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Default: ${DEFAULT-VALUE}.")
+  private static final int DEFAULT_KAFKA_PORT = 9092;
+  private static final int DEFAULT_POSTGRES_PORT = 5433;
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "" + DEFAULT_KAFKA_PORT,
+      description = "Default: ${DEFAULT-VALUE}.")
   private int kafkaPort;
 
   @Option(
@@ -55,7 +65,7 @@ public final class DevstackCommand implements Callable<Integer> {
 
   @Option(
       names = "--postgres-port",
-      defaultValue = "5433",
+      defaultValue = "" + DEFAULT_POSTGRES_PORT,
       description = "Default: ${DEFAULT-VALUE}.")
   private int postgresPort;
 
@@ -90,7 +100,10 @@ public final class DevstackCommand implements Callable<Integer> {
   @Option(
       names = "--placement",
       defaultValue = Placement.DEFAULT_PLACEMENT,
-      description = "Partition placement on shards (default: ${DEFAULT-VALUE}).")
+      description =
+          "Partition placement on shards, which seeds an empty catalog; once the catalog exists"
+              + " the shards come from it and shardctl changes them. Start with one shard with"
+              + " --placement eu=0-15 (default: ${DEFAULT-VALUE}).")
   private String placement;
 
   /**
@@ -139,6 +152,7 @@ public final class DevstackCommand implements Callable<Integer> {
 
   private static void printEndpoints(PrintStream out, Devstack devstack) {
     DevstackOptions o = devstack.options();
+    CatalogSnapshot catalog = devstack.placement();
     out.println();
     out.println("shardpipe devstack is up.");
     for (ServiceProcess service : devstack.services()) {
@@ -146,11 +160,15 @@ public final class DevstackCommand implements Callable<Integer> {
       String extra = "";
       if (name.startsWith("writer-")) {
         String shard = name.substring("writer-".length());
+        List<Integer> partitions = catalog.partitionsOf(shard);
+        Shard entry = catalog.shard(shard).orElseThrow();
         extra =
-            "  partitions "
-                + ranges(devstack.placement().partitionsOf(shard))
+            "  "
+                + (partitions.isEmpty() ? "no partitions yet" : "partitions " + ranges(partitions))
                 + " -> database "
-                + Devstack.databaseName(shard);
+                + Devstack.databaseName(shard)
+                + (entry.region() == null ? "" : ", region " + entry.region())
+                + (entry.state() == ShardState.ACTIVE ? "" : ", " + entry.state().label());
       }
       out.printf(
           "  %-14s http://localhost:%d  (pid %d)%s%n",
@@ -168,12 +186,28 @@ public final class DevstackCommand implements Callable<Integer> {
         "PostgreSQL",
         o.postgresPort(),
         o.postgresPort(),
-        Devstack.databaseName(devstack.placement().shards().get(0)));
+        Devstack.databaseName(catalog.shards().get(0)));
+    out.printf(
+        "  %-14s catalog version %d: psql -h localhost -p %d -U postgres %s%n",
+        "Catalog", catalog.version(), o.postgresPort(), Devstack.CATALOG_DATABASE);
+    out.printf("  %-14s %s%n", "shardctl", shardctlLine(o));
     out.println("Logs: " + o.dataDir().resolve("logs"));
     out.println(
         "Ctrl-C stops everything; the data stays in "
             + o.dataDir()
             + " (--clean starts empty). A service that dies is restarted.");
+  }
+
+  /** The shardctl command for this devstack: options only where it differs from the defaults. */
+  static String shardctlLine(DevstackOptions o) {
+    StringBuilder line = new StringBuilder("bin/shardctl status");
+    if (o.postgresPort() != DEFAULT_POSTGRES_PORT) {
+      line.append(" --catalog-url ").append(Devstack.catalogUrl(o));
+    }
+    if (o.kafkaPort() != DEFAULT_KAFKA_PORT) {
+      line.append(" --bootstrap-servers 127.0.0.1:").append(o.kafkaPort());
+    }
+    return line.toString();
   }
 
   private static String ranges(List<Integer> partitions) {

@@ -3,9 +3,11 @@ package dev.shardpipe.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
+import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.testing.Sql;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -16,6 +18,9 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,9 +172,54 @@ class PipelineIT {
 
   @Test
   @Order(3)
-  void keepsTheDataAcrossARestartOfTheDevstack() throws Exception {
+  void seedsTheCatalogFromTheOptionsAndRunsAWriterForEachOfItsShards() {
+    CatalogSnapshot catalog = devstack.placement();
+
+    assertThat(catalog.version()).isPositive();
+    assertThat(catalog.shards()).containsExactly("eu", "us");
+    assertThat(catalog.partitionsOf("eu")).isEqualTo(PLACEMENT.partitionsOf("eu"));
+    assertThat(catalog.shard("us").orElseThrow().url())
+        .isEqualTo("jdbc:postgresql://127.0.0.1:" + options.postgresPort() + "/shard_us");
+    assertThat(devstack.services())
+        .extracting(s -> s.spec().name())
+        .containsExactly("writer-eu", "writer-us", "ingest-api", "query-service");
+  }
+
+  @Test
+  @Order(4)
+  void startsTheWriterOfAShardAddedWhileItRunsAndStopsItWhenTheShardIsRemoved() throws Exception {
+    devstack
+        .catalog()
+        .catalog()
+        .addShard(
+            "c",
+            "jdbc:postgresql://127.0.0.1:" + options.postgresPort() + "/shard_c",
+            "europe",
+            "test");
+
+    ServiceProcess writer = await().atMost(WAIT).until(() -> devstack.writer("c"), w -> w != null);
+    writer.awaitHealthy(WAIT);
+    assertThat(writer.spec().port())
+        .as("the next writer port")
+        .isEqualTo(options.writerBasePort() + 2);
+
+    devstack.catalog().catalog().removeShard("c", "test");
+
+    await().atMost(WAIT).until(() -> devstack.writer("c") == null && !writer.isAlive());
+    assertThat(devstack.services()).extracting(s -> s.spec().name()).doesNotContain("writer-c");
+  }
+
+  @Test
+  @Order(5)
+  void keepsTheDataAcrossARestartOfTheDevstackEvenWithoutACatalog() throws Exception {
+    // A data directory from before the catalog: the shard databases, no shardpipe_catalog.
+    try (Connection c = DriverManager.getConnection(devstack.postgres().jdbcUrl("postgres"));
+        Statement drop = c.createStatement()) {
+      drop.execute("DROP DATABASE " + Devstack.CATALOG_DATABASE + " WITH (FORCE)");
+    }
     devstack.close();
     devstack = Devstack.start(options);
+    assertThat(devstack.placement().version()).as("seeded again").isEqualTo(1);
     for (Accepted event : ACCEPTED) {
       String path = (event.type().equals("tweet") ? "/tweets/" : "/files/") + event.id();
       assertThat(getOrNull(path)).as(path).isNotNull();

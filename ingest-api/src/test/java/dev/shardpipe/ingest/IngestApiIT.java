@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.FileEvent;
@@ -52,11 +53,28 @@ class IngestApiIT {
   private static EmbeddedServer server;
 
   @BeforeAll
-  static void start(Infrastructure shared) {
+  static void start(Infrastructure shared) throws InterruptedException {
     infra = shared;
     topic = Infrastructure.uniqueName("ingest");
     infra.kafka().ensureTopic(topic, 16);
     server = ApplicationContext.run(EmbeddedServer.class, properties(topic));
+    awaitCatalog(server);
+  }
+
+  /** Waits until a server has read its catalog, so that its 202s name the catalog's shards. */
+  static void awaitCatalog(EmbeddedServer server) throws InterruptedException {
+    assertThat(
+            server
+                .getApplicationContext()
+                .getBean(CatalogWatcher.class)
+                .awaitLoaded(Duration.ofSeconds(30)))
+        .as("the catalog is read")
+        .isTrue();
+  }
+
+  /** Creates an empty catalog database, which the service seeds on first contact. */
+  static String catalogUrl(Infrastructure infra) {
+    return infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", "");
   }
 
   @AfterAll
@@ -278,6 +296,109 @@ class IngestApiIT {
   }
 
   @Test
+  void acceptsTenThousandTweetsOfTenAndAHalfMegabytesAsOneJsonArray() throws Exception {
+    // Over Micronaut's default buffer limit of 10 MiB, which refused such batches before.
+    String text = "\\u00e9".repeat(167);
+    StringBuilder array = new StringBuilder("[");
+    for (int i = 0; i < 10_000; i++) {
+      array
+          .append(i == 0 ? "" : ",")
+          .append("{\"location\":\"europe\",\"owner_id\":")
+          .append(i)
+          .append(",\"text\":\"")
+          .append(text)
+          .append("\"}");
+    }
+    String body = array.append(']').toString();
+    assertThat(body.length()).isBetween(10_400_000, 10_600_000);
+    long before = totalEndOffset();
+    HttpResponse<String> response = post("/tweets/batch", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    assertThat(JSON.readValue(response.body(), JsonNode.class).get("accepted").getIntValue())
+        .isEqualTo(10_000);
+    assertThat(totalEndOffset()).isEqualTo(before + 10_000);
+  }
+
+  @Test
+  void refusesAnArrayOfMillionsOfItemsAfterTheFirstItemTooMany() throws Exception {
+    String zeros = "[" + "0,".repeat(7_999_999) + "0]";
+    assertThat(zeros.length()).isLessThan(16 * 1024 * 1024);
+    long before = totalEndOffset();
+    assertProblem(
+        post("/tweets/batch", zeros), 400, "must hold 1 to 10000 items, was more than 10000");
+    assertThat(totalEndOffset()).isEqualTo(before);
+  }
+
+  @Test
+  void refusesAnOccurredAtFarAheadOfTheClockNamingTheField() throws Exception {
+    long before = totalEndOffset();
+    assertProblem(
+        post(
+            "/tweets",
+            "{\"location\":\"europe\",\"owner_id\":1,\"text\":\"later\","
+                + "\"occurred_at\":\"9999-12-31T23:59:59Z\"}"),
+        400,
+        "{\"field\":\"occurred_at\",\"message\":\"must be at most 5m ahead of the server's clock");
+    assertProblem(
+        post(
+            "/files/batch",
+            "[{\"user_id\":1,\"file_name\":\"a\"},{\"user_id\":1,\"file_name\":\"b\","
+                + "\"occurred_at\":\""
+                + Instant.now().plus(Duration.ofHours(1))
+                + "\"}]"),
+        400,
+        "{\"field\":\"[1].occurred_at\"");
+    assertProblem(
+        send(
+            HttpRequest.newBuilder(
+                    uri(
+                        "/files/"
+                            + UUID.randomUUID()
+                            + "?user_id=1&occurred_at=9999-01-01T00:00:00Z"))
+                .DELETE()),
+        400,
+        "{\"field\":\"occurred_at\"");
+    HttpResponse<String> slightlyAhead =
+        post(
+            "/tweets",
+            "{\"location\":\"europe\",\"owner_id\":1,\"text\":\"fast clock\","
+                + "\"occurred_at\":\""
+                + Instant.now().plus(Duration.ofMinutes(1))
+                + "\"}");
+    assertThat(slightlyAhead.statusCode()).isEqualTo(202);
+    assertThat(totalEndOffset()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void refusesADeleteWhoseLocationHoldsANulOrALoneSurrogate() throws Exception {
+    long before = totalEndOffset();
+    for (String location : List.of("eu%00rope", "%ED%A0%80")) {
+      assertProblem(
+          send(
+              HttpRequest.newBuilder(
+                      uri("/tweets/" + UUID.randomUUID() + "?owner_id=1&location=" + location))
+                  .DELETE()),
+          400,
+          "{\"field\":\"location\",\"message\":\"must");
+    }
+    assertThat(totalEndOffset()).isEqualTo(before);
+  }
+
+  @Test
+  void answersBulkWith404WhenItIsSwitchedOff() throws Exception {
+    Map<String, Object> properties = properties(topic);
+    properties.put("shardpipe.ingest.bulk-enabled", false);
+    try (EmbeddedServer noBulk = ApplicationContext.run(EmbeddedServer.class, properties)) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + noBulk.getPort() + "/ingest/bulk?count=5"))
+                  .POST(BodyPublishers.noBody()));
+      assertProblem(response, 404, "synthetic events are switched off on this server");
+    }
+  }
+
+  @Test
   void answersWrongMediaTypeMethodAndPathAsProblems() throws Exception {
     assertProblem(post("/tweets/batch", "text/csv", "a,b"), 415, "text/csv is not supported");
     assertProblem(
@@ -427,6 +548,7 @@ class IngestApiIT {
     properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
     properties.put("shardpipe.topic", topicName);
     properties.put("micronaut.server.port", -1);
+    properties.put("datasources.catalog.url", catalogUrl(infra));
     return properties;
   }
 

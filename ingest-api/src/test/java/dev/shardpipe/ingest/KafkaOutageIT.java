@@ -7,6 +7,8 @@ import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.KafkaBroker;
+import dev.shardpipe.testing.Infrastructure;
+import dev.shardpipe.testing.InfrastructureExtension;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +40,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Stops the broker under a running ingest-api: requests answer {@code 503} with {@code Retry-After}
@@ -44,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * log directory, retries with those ids are accepted and the topic holds every event exactly once.
  * While the broker stalls, requests beyond the in-flight limit are refused at once.
  */
+@ExtendWith(InfrastructureExtension.class)
 class KafkaOutageIT {
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -58,28 +63,30 @@ class KafkaOutageIT {
   private EmbeddedServer server;
 
   @BeforeEach
-  void start() throws Exception {
+  void start(Infrastructure infra) throws Exception {
     dir = Files.createTempDirectory("shardpipe-outage-");
     port = FreePort.find();
     controllerPort = FreePort.find();
     broker = KafkaBroker.start(dir, port, controllerPort);
     broker.ensureTopic(TOPIC, 16);
-    server =
-        ApplicationContext.run(
-            EmbeddedServer.class,
-            Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "shardpipe.topic", TOPIC,
-                "micronaut.server.port", -1,
-                // Short producer timeouts keep the outage short; the defaults are 5 s and 10 s.
-                "kafka.producers.ingest-api.request.timeout.ms", 1000,
-                "kafka.producers.ingest-api.delivery.timeout.ms", 3000,
-                "kafka.producers.ingest-api.max.block.ms", 2000,
-                "shardpipe.ingest.retry-after", "2s",
-                // Two events in flight at most, so that one stalled batch fills the publisher.
-                "shardpipe.ingest.max-in-flight-events", 2,
-                "shardpipe.ingest.max-batch-items", 2,
-                "shardpipe.ingest.max-bulk-count", 2));
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("datasources.catalog.url", IngestApiIT.catalogUrl(infra));
+    properties.putAll(
+        Map.of(
+            "kafka.bootstrap.servers", broker.bootstrapServers(),
+            "shardpipe.topic", TOPIC,
+            "micronaut.server.port", -1,
+            // Short producer timeouts keep the outage short; the defaults are 5 s and 10 s.
+            "kafka.producers.ingest-api.request.timeout.ms", 1000,
+            "kafka.producers.ingest-api.delivery.timeout.ms", 3000,
+            "kafka.producers.ingest-api.max.block.ms", 2000,
+            "shardpipe.ingest.retry-after", "2s",
+            // Two events in flight at most, so that one stalled batch fills the publisher.
+            "shardpipe.ingest.max-in-flight-events", 2,
+            "shardpipe.ingest.max-batch-items", 2,
+            "shardpipe.ingest.max-bulk-count", 2));
+    server = ApplicationContext.run(EmbeddedServer.class, properties);
+    IngestApiIT.awaitCatalog(server);
   }
 
   @AfterEach

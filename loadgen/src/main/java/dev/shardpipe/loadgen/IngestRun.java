@@ -11,6 +11,9 @@ import dev.shardpipe.loadgen.observe.FreshnessTracker;
 import dev.shardpipe.loadgen.observe.Machine;
 import dev.shardpipe.loadgen.observe.StatsTotals;
 import dev.shardpipe.loadgen.observe.VisibilityCheck;
+import dev.shardpipe.loadgen.shards.CatalogView;
+import dev.shardpipe.loadgen.shards.ShardOffsets;
+import dev.shardpipe.loadgen.shards.ShardPools;
 import dev.shardpipe.loadgen.sink.Ack;
 import dev.shardpipe.loadgen.sink.HttpSink;
 import dev.shardpipe.loadgen.sink.KafkaSink;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -70,6 +74,9 @@ final class IngestRun {
     Percentiles freshness = null;
     String freshnessNote;
     long notVisible = -1;
+    Map<Integer, Percentiles> freshnessByPartition = Map.of();
+    CatalogView catalog = null;
+    ShardPools pools = null;
     try (Sink sink = sink()) {
       FreshnessTracker tracker = null;
       if (!settings.freshness()) {
@@ -80,19 +87,19 @@ final class IngestRun {
                 + " them to new offsets, so the acknowledged offsets say nothing about the rows";
       } else {
         try {
+          catalog = settings.catalog().open("loadgen");
+          pools =
+              new ShardPools(
+                  settings.catalog().databaseUser(), settings.catalog().databasePassword(), 1);
           tracker =
               FreshnessTracker.start(
-                  shardUrls(),
-                  settings.databaseUser(),
-                  settings.databasePassword(),
-                  settings.topic(),
-                  settings.freshnessPoll());
+                  catalog, ShardOffsets.jdbc(pools, settings.topic()), settings.freshnessPoll());
           freshnessNote =
-              "every event; the shards' applied_offsets polled every "
+              "every event; the applied offsets of the shards in the catalog polled every "
                   + settings.freshnessPoll().toMillis()
                   + " ms";
-        } catch (SQLException e) {
-          freshnessNote = "not measured: cannot read applied_offsets (" + e.getMessage() + ")";
+        } catch (SQLException | IllegalStateException e) {
+          freshnessNote = "not measured: cannot read the applied offsets (" + e.getMessage() + ")";
           LOG.warn("freshness is not measured: {}", e.getMessage());
         }
       }
@@ -129,13 +136,20 @@ final class IngestRun {
         try (FreshnessTracker t = watching) {
           notVisible = t.awaitAll(settings.visibleTimeout());
           freshness = t.freshness();
+          freshnessByPartition = t.freshnessByPartition();
           if (t.pollError() != null) {
-            freshnessNote = "polling stopped: " + t.pollError();
+            freshnessNote += "; some polls could not read a shard, the last: " + t.pollError();
           }
         }
       }
     } finally {
       source.close();
+      if (pools != null) {
+        pools.close();
+      }
+      if (catalog != null) {
+        catalog.close();
+      }
     }
     VisibilityCheck.Result visibility = null;
     if (settings.verify() == VerifyMode.IDS) {
@@ -163,6 +177,7 @@ final class IngestRun {
             settings.batchSize(),
             result,
             freshness,
+            freshnessByPartition,
             freshnessNote,
             notVisible,
             settings.verify().name().toLowerCase(Locale.ROOT),
@@ -233,12 +248,6 @@ final class IngestRun {
         + settings.concurrency()
         + " in flight, "
         + pace;
-  }
-
-  private List<String> shardUrls() {
-    return settings.placementOfShards().shards().stream()
-        .map(shard -> settings.databaseUrlTemplate().replace("{shard}", shard))
-        .toList();
   }
 
   private @Nullable StatsTotals stats(String when) throws InterruptedException {

@@ -8,6 +8,7 @@ import dev.shardpipe.loadgen.observe.VisibilityCheck;
 import dev.shardpipe.loadgen.source.SourceCounts;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import java.util.Map;
 
 /**
  * The machine-readable summary of an ingest run ({@code --summary-json}).
@@ -19,10 +20,11 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param eventsPerRequest events per request
  * @param run requests, events, rates and latency (milliseconds, from when each request was due)
  * @param freshness milliseconds from when each measured event was due until its row was visible
- *     (its shard's {@code applied_offsets} passed it), or null when not measured
+ *     (its shard's applied offset passed it), or null when not measured
+ * @param freshnessByPartition the same for each partition, by partition; empty when not measured
  * @param freshnessNote why freshness was not measured, or how it was
  * @param notVisibleInTime events whose rows were not visible within {@code --visible-timeout}
- *     according to {@code applied_offsets}, or -1 when not watched
+ *     according to the shards' applied offsets, or -1 when not watched
  * @param verification {@code ids}, {@code offsets} or {@code none}
  * @param visibility what reading every event back through query-service found, or null
  * @param statsBefore query-service's {@code /stats} totals before sending, or null
@@ -40,6 +42,7 @@ record IngestSummary(
     int eventsPerRequest,
     DriverResult run,
     @Nullable Percentiles freshness,
+    Map<Integer, Percentiles> freshnessByPartition,
     String freshnessNote,
     long notVisibleInTime,
     String verification,

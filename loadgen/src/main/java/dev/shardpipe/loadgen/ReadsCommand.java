@@ -1,12 +1,12 @@
 package dev.shardpipe.loadgen;
 
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.loadgen.drive.DriverResult;
 import dev.shardpipe.loadgen.drive.Percentiles;
 import dev.shardpipe.loadgen.observe.Machine;
 import dev.shardpipe.loadgen.reads.ReadKind;
 import dev.shardpipe.loadgen.reads.ReadLoad;
+import dev.shardpipe.loadgen.shards.CatalogView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
@@ -18,7 +18,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code loadgen reads}: routed or merged reads at a fixed rate, from query-service or from the
@@ -90,20 +94,10 @@ final class ReadsCommand implements Callable<Integer> {
       description = "Default: ${DEFAULT-VALUE}.")
   private URI queryUrl;
 
-  @Option(
-      names = "--database-url-template",
-      defaultValue = SendOptions.DEFAULT_DATABASE_URL_TEMPLATE,
-      description = "For --sql. Default: ${DEFAULT-VALUE}.")
-  private String databaseUrlTemplate;
+  /** For --sql: the shards come from the catalog. */
+  @Mixin private CatalogOptions catalog;
 
-  @Option(
-      names = "--database-user",
-      defaultValue = "postgres",
-      description = "Default: ${DEFAULT-VALUE}.")
-  private String databaseUser;
-
-  @Option(names = "--database-password", defaultValue = "", description = "Default: empty.")
-  private String databasePassword;
+  @Spec private CommandSpec command;
 
   @Option(
       names = "--partitions",
@@ -116,12 +110,6 @@ final class ReadsCommand implements Callable<Integer> {
       defaultValue = Routing.DEFAULT_TWEET_LOCATIONS,
       description = "Default: ${DEFAULT-VALUE}.")
   private String tweetLocations;
-
-  @Option(
-      names = "--placement",
-      defaultValue = Placement.DEFAULT_PLACEMENT,
-      description = "Default: ${DEFAULT-VALUE}.")
-  private String placement;
 
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   private @Nullable Path summaryJson;
@@ -152,22 +140,40 @@ final class ReadsCommand implements Callable<Integer> {
     ReadLoad.Plan plan =
         new ReadLoad.Plan(
             read, rate, concurrency, warmup, duration, limit, owners, locations, seed);
-    ReadLoad.Target target =
-        new ReadLoad.Target(
-            sql,
-            queryUrl,
-            databaseUrlTemplate,
-            databaseUser,
-            databasePassword,
-            Routing.of(partitions, tweetLocations),
-            Placement.parse(partitions, placement));
+    CatalogOptions.CatalogSettings shards;
+    try {
+      shards = catalog.settings();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage(), e);
+    }
     String startedAt = Clock.systemUTC().instant().toString();
     Machine before = Machine.now();
-    DriverResult run = ReadLoad.run(target, plan);
+    DriverResult run;
+    String description;
+    if (sql) {
+      try (CatalogView view = shards.open("loadgen-reads")) {
+        ReadLoad.Target target =
+            new ReadLoad.Target(
+                true,
+                queryUrl,
+                view,
+                shards.databaseUser(),
+                shards.databasePassword(),
+                Routing.of(partitions, tweetLocations));
+        description = "sql on the shards of the catalog at " + shards.url();
+        run = ReadLoad.run(target, plan);
+      }
+    } else {
+      ReadLoad.Target target =
+          new ReadLoad.Target(
+              false, queryUrl, null, "", "", Routing.of(partitions, tweetLocations));
+      description = "http " + queryUrl;
+      run = ReadLoad.run(target, plan);
+    }
     ReadSummary summary =
         new ReadSummary(
             startedAt,
-            sql ? "sql " + databaseUrlTemplate : "http " + queryUrl,
+            description,
             read.name().toLowerCase(java.util.Locale.ROOT),
             limit,
             run,

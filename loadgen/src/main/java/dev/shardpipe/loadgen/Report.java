@@ -91,7 +91,7 @@ final class Report {
     } else if (s.verification().equals("offsets") && s.notVisibleInTime() == 0) {
       line(
           "visible",
-          "every event applied: its shard's applied_offsets passed its offset (not read back by"
+          "every event applied: its shard's applied offset passed its offset (not read back by"
               + " id: --verify offsets)");
     } else {
       line("visible", "not checked (--verify " + s.verification() + ")");

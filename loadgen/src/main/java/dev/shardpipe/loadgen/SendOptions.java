@@ -1,12 +1,12 @@
 package dev.shardpipe.loadgen;
 
 import dev.shardpipe.core.config.PipelineConfiguration;
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import io.micronaut.core.annotation.Nullable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,11 +40,7 @@ final class SendOptions {
   /** Default retries of a {@code 503} or refused connection: {@value}. */
   static final int DEFAULT_RETRIES = 3;
 
-  /** Default shard JDBC URL template, the devstack's: {@value}. */
-  static final String DEFAULT_DATABASE_URL_TEMPLATE =
-      "jdbc:postgresql://127.0.0.1:5433/shard_{shard}";
-
-  /** Default time between freshness polls of {@code applied_offsets}: {@value}. */
+  /** Default time between freshness polls of the shards' applied offsets: {@value}. */
   static final String DEFAULT_FRESHNESS_POLL = "PT0.01S";
 
   /** Default longest wait for events to become visible: {@value}. */
@@ -129,7 +125,7 @@ final class SendOptions {
       defaultValue = "ids",
       description =
           "ids: read every event back through query-service by id; offsets: only wait until the"
-              + " shards' applied_offsets pass every event; none. Default: ${DEFAULT-VALUE}.")
+              + " shards' applied offsets pass every event; none. Default: ${DEFAULT-VALUE}.")
   private VerifyMode verify;
 
   @Option(
@@ -141,31 +137,16 @@ final class SendOptions {
 
   @Option(
       names = "--no-freshness",
-      description = "Do not poll the shards' applied_offsets for end-to-end freshness.")
+      description = "Do not poll the shards' applied offsets for end-to-end freshness.")
   private boolean noFreshness;
 
   @Option(
       names = "--freshness-poll",
       defaultValue = DEFAULT_FRESHNESS_POLL,
-      description = "Time between polls of applied_offsets. Default: ${DEFAULT-VALUE}.")
+      description = "Time between polls of the applied offsets. Default: ${DEFAULT-VALUE}.")
   private Duration freshnessPoll;
 
-  @Option(
-      names = "--database-url-template",
-      defaultValue = DEFAULT_DATABASE_URL_TEMPLATE,
-      description =
-          "Each shard's JDBC URL, {shard} replaced by its name, as"
-              + " shardpipe.database.url-template. Default: ${DEFAULT-VALUE}.")
-  private String databaseUrlTemplate;
-
-  @Option(
-      names = "--database-user",
-      defaultValue = "postgres",
-      description = "Default: ${DEFAULT-VALUE}.")
-  private String databaseUser;
-
-  @Option(names = "--database-password", defaultValue = "", description = "Default: empty.")
-  private String databasePassword;
+  @Mixin private CatalogOptions catalog;
 
   @Option(
       names = "--topic",
@@ -184,12 +165,6 @@ final class SendOptions {
       defaultValue = Routing.DEFAULT_TWEET_LOCATIONS,
       description = "As shardpipe.tweet-locations. Default: ${DEFAULT-VALUE}.")
   private String tweetLocations;
-
-  @Option(
-      names = "--placement",
-      defaultValue = Placement.DEFAULT_PLACEMENT,
-      description = "As shardpipe.placement; names the shards to poll. Default: ${DEFAULT-VALUE}.")
-  private String placement;
 
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   private @Nullable Path summaryJson;
@@ -234,13 +209,10 @@ final class SendOptions {
           visibleTimeout,
           !noFreshness,
           freshnessPoll,
-          databaseUrlTemplate,
-          databaseUser,
-          databasePassword,
+          catalog.settings(),
           topic,
           partitions,
           tweetLocations,
-          placement,
           summaryJson,
           !noProgress);
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,5 @@
 package dev.shardpipe.loadgen;
 
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.loadgen.SendOptions.SinkKind;
 import dev.shardpipe.loadgen.SendOptions.VerifyMode;
@@ -31,13 +30,10 @@ record SendSettings(
     Duration visibleTimeout,
     boolean freshness,
     Duration freshnessPoll,
-    String databaseUrlTemplate,
-    String databaseUser,
-    String databasePassword,
+    CatalogOptions.CatalogSettings catalog,
     String topic,
     int partitions,
     String tweetLocations,
-    String placement,
     @Nullable Path summaryJson,
     boolean progress) {
 
@@ -71,23 +67,17 @@ record SendSettings(
       throw new IllegalArgumentException(
           "--visible-timeout must not be negative, was " + visibleTimeout);
     }
-    if (!databaseUrlTemplate.contains("{shard}")) {
-      throw new IllegalArgumentException(
-          "--database-url-template must contain {shard}, was " + databaseUrlTemplate);
-    }
     requireHttp("--ingest-url", ingestUrl);
     requireHttp("--query-url", queryUrl);
     try {
       Routing.of(partitions, tweetLocations);
-      Placement.parse(partitions, placement);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--partitions, --tweet-locations or --placement: " + e.getMessage(), e);
+      throw new IllegalArgumentException("--partitions or --tweet-locations: " + e.getMessage(), e);
     }
     PartitionChoice choice = partitionChoice(partition);
     if (verify == VerifyMode.OFFSETS && !freshness) {
       throw new IllegalArgumentException(
-          "--verify offsets watches the shards' applied_offsets, which --no-freshness turns off");
+          "--verify offsets watches the shards' applied offsets, which --no-freshness turns off");
     }
     if (verify == VerifyMode.OFFSETS
         && sink == SinkKind.KAFKA
@@ -116,9 +106,5 @@ record SendSettings(
 
   Routing routing() {
     return Routing.of(partitions, tweetLocations);
-  }
-
-  Placement placementOfShards() {
-    return Placement.parse(partitions, placement);
   }
 }

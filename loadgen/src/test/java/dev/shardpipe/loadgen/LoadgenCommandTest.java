@@ -39,15 +39,16 @@ class LoadgenCommandTest {
         "--duration PT0S | --duration must be positive, was PT0S",
         "--freshness-poll PT0S | --freshness-poll must be positive, was PT0S",
         "--visible-timeout -PT1S | --visible-timeout must not be negative, was PT-1S",
-        "--database-url-template jdbc:postgresql://h/db | --database-url-template must contain"
-            + " {shard}, was jdbc:postgresql://h/db",
+        "--catalog-url http://h/db | --catalog-url must be a jdbc:postgresql: URL, was"
+            + " http://h/db",
+        "--catalog-timeout PT0S | --catalog-timeout must be positive, was PT0S",
         "--ingest-url https://h:8080 | --ingest-url must be an http:// address with a host, was"
             + " https://h:8080",
         "--query-url file:///x | --query-url must be an http:// address with a host, was file:///x",
         "--partition sideways | --partition must be routed, random or a partition number >= 0,"
             + " was sideways",
-        "--partitions 8 | --partitions, --tweet-locations or --placement:",
-        "--verify offsets --no-freshness | --verify offsets watches the shards' applied_offsets,"
+        "--partitions 8 | --partitions or --tweet-locations:",
+        "--verify offsets --no-freshness | --verify offsets watches the shards' applied offsets,"
             + " which --no-freshness turns off",
         "--verify offsets --sink kafka --partition random | --verify offsets needs --partition"
             + " routed",
@@ -105,6 +106,20 @@ class LoadgenCommandTest {
         .contains("Default: 500.")
         .contains("--concurrency=<concurrency> Requests in flight at most. Default: 8.")
         .contains("--verify=<verify> ids:")
-        .contains("Default: PT5M.");
+        .contains("Default: PT5M.")
+        .contains("--catalog-url=<catalogUrl> The catalog's JDBC URL")
+        .contains("$SHARDPIPE_CATALOG_URL")
+        .contains("//localhost:5433/shardpipe_catalog")
+        .doesNotContain("--placement")
+        .doesNotContain("--database-url-template");
+  }
+
+  @Test
+  void refusesABadCatalogUrlOfTheReadsCommandToo() {
+    int status = run("reads", "--sql", "--catalog-url", "postgres://h/db");
+
+    assertThat(status).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString())
+        .startsWith("--catalog-url must be a jdbc:postgresql: URL, was postgres://h/db");
   }
 }

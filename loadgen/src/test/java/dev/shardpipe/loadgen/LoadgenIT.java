@@ -190,11 +190,9 @@ class LoadgenIT {
             "http://127.0.0.1:" + devstack.options().ingestPort(),
             "--query-url",
             "http://127.0.0.1:" + devstack.options().queryPort(),
-            "--database-url-template",
-            "jdbc:postgresql://127.0.0.1:"
-                + devstack.options().postgresPort()
-                + "/"
-                + Devstack.databaseName("{shard}"),
+            // The devstack's catalog names the shards; loadgen finds them there.
+            "--catalog-url",
+            Devstack.catalogUrl(devstack.options()),
             "--visible-timeout",
             "PT60S",
             "--verify",

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.event.TweetEvent;
@@ -53,6 +54,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -149,6 +152,9 @@ class QueryServiceIT {
       try (HikariDataSource dataSource = writerDataSource(URLS.get(shard))) {
         ShardStore store = new ShardStore(dataSource, shard, topic);
         store.migrate();
+        // As a writer leaves its shard: a child table for every partition placed there, so that
+        // rows inserted straight into the shard below have somewhere to go.
+        store.ensurePartitions(PLACEMENT.partitionsOf(shard));
         for (int partition : PLACEMENT.partitionsOf(shard)) {
           List<Event> batch = byPartition.get(partition);
           if (batch != null) {
@@ -557,6 +563,137 @@ class QueryServiceIT {
     assertThat(get(base, "/swagger-ui/res/swagger-ui-bundle.js").statusCode()).isEqualTo(200);
   }
 
+  // ---- hostile input and bounded resources ----
+
+  @Test
+  void refusesANulOrALoneSurrogateInAParameterWithoutAskingAShard() throws Exception {
+    Map<String, String> parameterOf = new LinkedHashMap<>();
+    parameterOf.put("location=eu%00rope", "location");
+    parameterOf.put("location=%ED%A0%80", "location");
+    parameterOf.put("owner_id=3%00&location=usa", "owner_id");
+    parameterOf.put("cursor=%00", "cursor");
+    parameterOf.put("cursor=%ED%B0%80", "cursor");
+    for (Map.Entry<String, String> bad : parameterOf.entrySet()) {
+      HttpResponse<String> response = timed(base, "/tweets?" + bad.getKey());
+      assertProblem(response, 400);
+      assertThat(fields(response)).as(bad.getKey()).containsExactly(bad.getValue());
+    }
+    assertProblem(timed(base, "/files?user_id=%ED%A0%80"), 400);
+    assertThat(getJson("/tweets?limit=1").get("partial")).isEqualTo(false);
+  }
+
+  @Test
+  void refusesARequestAtOnceWhenEveryShardThreadIsBusyAndTheQueueIsFull() throws Exception {
+    Map<String, Object> properties = properties(template(""));
+    properties.put("shardpipe.query.executor-threads", 1);
+    properties.put("shardpipe.query.executor-queue", 0);
+    try (ApplicationContext small = start(properties);
+        Connection lock = DriverManager.getConnection(URLS.get("us"))) {
+      URI uri = baseUri(small);
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE tweets IN ACCESS EXCLUSIVE MODE");
+      }
+      // Holds the only thread until the lock is released.
+      CompletableFuture<HttpResponse<String>> blocked =
+          CompletableFuture.supplyAsync(() -> uncheckedGet(uri, "/tweets?owner_id=3&location=usa"));
+      awaitLockWaiter("us");
+      HttpResponse<String> refused = timed(uri, "/tweets?owner_id=3&location=europe");
+      assertProblem(refused, 503);
+      assertThat(json(refused))
+          .containsEntry("type", "urn:shardpipe:problem:query-overloaded")
+          .containsEntry(
+              "detail",
+              "every thread that reads the shards is busy and the queue is full; nothing of this"
+                  + " request ran, so retry it after Retry-After");
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+      lock.rollback();
+      assertThat(blocked.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(get(uri, "/tweets?owner_id=3&location=europe").statusCode()).isEqualTo(200);
+      assertThat(get(uri, "/prometheus").body())
+          .contains("shardpipe_query_refused_total{reason=\"executor-full\"} 1.0")
+          .contains("executor_queued_tasks{name=\"shard-calls\"}");
+    }
+  }
+
+  @Test
+  void aSaturatedPoolAnswers503WithoutOpeningTheShardsCircuit() throws Exception {
+    Map<String, Object> properties = properties(template(""));
+    properties.put("shardpipe.query.pool-size", 1);
+    properties.put("shardpipe.query.connection-timeout", "250ms");
+    properties.put("shardpipe.query.query-timeout", "5s");
+    String routed = "/tweets?owner_id=3&location=usa";
+    try (ApplicationContext small = start(properties);
+        Connection lock = DriverManager.getConnection(URLS.get("us"))) {
+      URI uri = baseUri(small);
+      // Opens the pool's one connection to us before it is held.
+      assertThat(get(uri, routed).statusCode()).isEqualTo(200);
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE tweets IN ACCESS EXCLUSIVE MODE");
+      }
+      CompletableFuture<HttpResponse<String>> holder =
+          CompletableFuture.supplyAsync(() -> uncheckedGet(uri, routed));
+      awaitLockWaiter("us");
+      for (int i = 0; i < 2 * QueryConfiguration.DEFAULT_BREAKER_FAILURES; i++) {
+        HttpResponse<String> busy = timed(uri, routed);
+        assertProblem(busy, 503);
+        assertThat((String) json(busy).get("detail"))
+            .isEqualTo(
+                "cannot answer the tweets: shard us is busy: every connection to it is in use");
+      }
+      lock.rollback();
+      assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(get(uri, routed).statusCode()).isEqualTo(200);
+      assertThat(get(uri, "/prometheus").body())
+          .contains("shardpipe_query_shard_circuit{shard=\"us\"} 0.0")
+          .contains("shardpipe_query_shard_calls_seconds_count{outcome=\"busy\",shard=\"us\"} 6");
+    }
+  }
+
+  @Test
+  void collectsStatsOncePerSecondHoweverManyClientsAsk() throws Exception {
+    // Another test of this class may have asked for /stats just now; let that answer expire, so
+    // that the burst below needs a collection of its own.
+    Thread.sleep(Duration.parse("PT" + QueryConfiguration.DEFAULT_STATS_MAX_AGE).toMillis() + 100);
+    double before = callsOnEu();
+    List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      requests.add(CompletableFuture.supplyAsync(() -> uncheckedGet(base, "/stats")));
+    }
+    for (CompletableFuture<HttpResponse<String>> request : requests) {
+      assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    // One collection asks each shard three things: applied offsets, tweets and files counted.
+    // The 20 requests took well under a second, so at most two collections served them.
+    assertThat(callsOnEu() - before).isBetween(3.0, 6.0);
+  }
+
+  @Test
+  void finishesARequestInProgressWhenShutDown() throws Exception {
+    String routed = "/tweets?owner_id=3&location=usa";
+    ApplicationContext stopping = start(properties(template("")));
+    URI uri = baseUri(stopping);
+    CompletableFuture<Void> closed;
+    CompletableFuture<HttpResponse<String>> inProgress;
+    try (Connection lock = DriverManager.getConnection(URLS.get("us"))) {
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE tweets IN ACCESS EXCLUSIVE MODE");
+      }
+      inProgress = CompletableFuture.supplyAsync(() -> uncheckedGet(uri, routed));
+      awaitLockWaiter("us");
+      closed = CompletableFuture.runAsync(stopping::close);
+      Thread.sleep(500);
+      assertThat(closed).as("waits for the request in progress").isNotDone();
+      lock.rollback();
+    }
+    HttpResponse<String> answered = inProgress.get(10, TimeUnit.SECONDS);
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(ids(json(answered))).isNotEmpty();
+    closed.get(20, TimeUnit.SECONDS);
+  }
+
   // ---- unavailable shards ----
 
   @Test
@@ -841,14 +978,29 @@ class QueryServiceIT {
     properties.put("shardpipe.topic", topic);
     properties.put("shardpipe.database.url-template", urlTemplate);
     properties.put("shardpipe.query.cursor-secret", "query-service-it-secret");
+    // A catalog of its own per instance: its watcher seeds it from this instance's URL template,
+    // which is how an instance with faulty connections to shard us gets them.
+    properties.put("datasources.catalog.url", catalogUrl());
     return properties;
+  }
+
+  /** Creates an empty catalog database; a service seeds it on first contact. */
+  private static String catalogUrl() {
+    return infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", "");
   }
 
   private static ApplicationContext start(Map<String, Object> properties) {
     ApplicationContext context = ApplicationContext.builder().properties(properties).build();
     try {
       context.start();
+      if (!context.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))) {
+        throw new IllegalStateException("the service did not read its catalog within 30 s");
+      }
       context.getBean(EmbeddedServer.class).start();
+    } catch (InterruptedException e) {
+      context.close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     } catch (RuntimeException e) {
       // A context that failed to start still holds what it created before the failure.
       context.close();
@@ -928,6 +1080,48 @@ class QueryServiceIT {
   }
 
   // ---- helpers: HTTP ----
+
+  private static HttpResponse<String> uncheckedGet(URI service, String path) {
+    try {
+      return get(service, path);
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + path, e);
+    }
+  }
+
+  /** Waits until a statement on the shard waits for a lock, as a blocked read does. */
+  private static void awaitLockWaiter(String shard) {
+    String database = prefix + "_" + shard;
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              try (Connection c =
+                      DriverManager.getConnection(infra.postgres().jdbcUrl("postgres"));
+                  PreparedStatement q =
+                      c.prepareStatement(
+                          "SELECT count(*) FROM pg_stat_activity WHERE datname = ?"
+                              + " AND wait_event_type = 'Lock'")) {
+                q.setString(1, database);
+                try (var rs = q.executeQuery()) {
+                  rs.next();
+                  return rs.getLong(1) > 0;
+                }
+              }
+            });
+  }
+
+  /** Calls made to shard eu so far, whatever their outcome, from the shared instance. */
+  private static double callsOnEu() throws Exception {
+    return get(base, "/prometheus")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("shardpipe_query_shard_calls_seconds_count{"))
+        .filter(l -> l.contains("shard=\"eu\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
 
   private static HttpResponse<String> get(URI service, String path) throws Exception {
     return HTTP.send(

@@ -6,8 +6,8 @@ package dev.shardpipe.store;
  * @param index the event's position in the list given to {@code findRefused}
  * @param sqlState the SQLSTATE of the refusal, class 22 (data exception) or 23 (integrity
  *     constraint violation)
- * @param message the database's own message, such as {@code new row for relation "tweets" violates
- *     check constraint "tweets_owner_id_check"}
+ * @param message the database's own message, such as {@code new row for relation "tweets_p3"
+ *     violates check constraint "tweets_owner_id_check"}
  */
 public record RefusedEvent(int index, String sqlState, String message) {
 

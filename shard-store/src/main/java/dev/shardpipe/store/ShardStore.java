@@ -12,32 +12,43 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The shard's database as the writer sees it: the SPEC 5 tables, and one transaction per partition
- * batch that writes its rows and advances {@code applied_offsets} together, so that rows and
- * offsets can never disagree whatever fails (SPEC 8).
+ * The shard's database as the writer sees it: the tables of {@link ShardSchema}, and one
+ * transaction per partition batch that writes its rows and advances {@code applied_offsets}
+ * together, so that rows and offsets can never disagree whatever fails (docs/architecture.md, "The
+ * writer's transaction").
  *
  * <p>Rows are written set-based, one statement per table and operation, with the batch passed as
  * arrays and expanded by {@code unnest}. The arrays go as {@code text[]}, {@code bigint[]} and
  * {@code integer[]}, which the driver sends in PostgreSQL's binary format (no quoting in the
  * driver, no array parsing in the server); ids and times are cast from text in the statement, and
- * the partition, the same for every row, is one parameter. The version rule of SPEC 3 lives in the
- * statements: an upsert replaces a row or tombstone only when its {@code occurred_at} is not older,
- * a delete likewise, so applying any event twice changes nothing.
+ * the partition, the same for every row, is a parameter, repeated where a statement reads a
+ * partitioned table so that PostgreSQL prunes the other partitions' child tables. The version rule
+ * lives in the statements: an upsert replaces a row or tombstone only when its {@code occurred_at}
+ * is not older, a delete likewise, so applying any event twice changes nothing.
+ *
+ * <p>Moving a partition to another shard (docs/architecture.md, "The shard schema") uses {@link
+ * #ensurePartitions}, {@link #fence}, {@link #dropPartition} and {@link PartitionCopy}.
  *
  * <p>Not thread-safe for one partition: each partition is written by one thread at a time.
  */
 public final class ShardStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardStore.class);
 
   private static final String UPSERT_TWEETS =
       """
@@ -46,21 +57,22 @@ public final class ShardStore {
                                                ?::integer[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
           DELETE FROM tweet_tombstones t USING input i
-          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
+          WHERE t.partition = ?::integer AND t.id = i.id AND t.occurred_at <= i.occurred_at
       )
       INSERT INTO tweets AS t (id, location, owner_id, text, like_count, occurred_at, partition)
       SELECT i.* FROM input i
       WHERE NOT EXISTS (SELECT 1 FROM tweet_tombstones d
-                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
-      ON CONFLICT (id) DO UPDATE SET
+                        WHERE d.partition = ?::integer AND d.id = i.id
+                          AND d.occurred_at > i.occurred_at)
+      ON CONFLICT (id, partition) DO UPDATE SET
           location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
           like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
-          partition = EXCLUDED.partition, ingested_at = now()
+          ingested_at = now()
       WHERE t.occurred_at < EXCLUDED.occurred_at
          OR (t.occurred_at = EXCLUDED.occurred_at
-             AND (t.location, t.owner_id, t.text, t.like_count, t.partition)
+             AND (t.location, t.owner_id, t.text, t.like_count)
                  IS DISTINCT FROM (EXCLUDED.location, EXCLUDED.owner_id, EXCLUDED.text,
-                                   EXCLUDED.like_count, EXCLUDED.partition))
+                                   EXCLUDED.like_count))
       """;
 
   private static final String UPSERT_FILES =
@@ -70,23 +82,23 @@ public final class ShardStore {
                                                ?::text[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
           DELETE FROM file_metadata_tombstones t USING input i
-          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
+          WHERE t.partition = ?::integer AND t.id = i.id AND t.occurred_at <= i.occurred_at
       )
       INSERT INTO file_metadata AS f
           (id, user_id, file_name, size_bytes, content_type, occurred_at, partition)
       SELECT i.* FROM input i
       WHERE NOT EXISTS (SELECT 1 FROM file_metadata_tombstones d
-                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
-      ON CONFLICT (id) DO UPDATE SET
+                        WHERE d.partition = ?::integer AND d.id = i.id
+                          AND d.occurred_at > i.occurred_at)
+      ON CONFLICT (id, partition) DO UPDATE SET
           user_id = EXCLUDED.user_id, file_name = EXCLUDED.file_name,
           size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type,
-          occurred_at = EXCLUDED.occurred_at, partition = EXCLUDED.partition,
-          ingested_at = now()
+          occurred_at = EXCLUDED.occurred_at, ingested_at = now()
       WHERE f.occurred_at < EXCLUDED.occurred_at
          OR (f.occurred_at = EXCLUDED.occurred_at
-             AND (f.user_id, f.file_name, f.size_bytes, f.content_type, f.partition)
+             AND (f.user_id, f.file_name, f.size_bytes, f.content_type)
                  IS DISTINCT FROM (EXCLUDED.user_id, EXCLUDED.file_name, EXCLUDED.size_bytes,
-                                   EXCLUDED.content_type, EXCLUDED.partition))
+                                   EXCLUDED.content_type))
       """;
 
   /** Deletes rows that are not newer, then leaves a tombstone unless a newer row remains. */
@@ -95,25 +107,27 @@ public final class ShardStore {
       WITH input (id, occurred_at, partition) AS (
           SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[]::timestamptz[]) AS u
       ), deleted AS (
-          DELETE FROM %1$s r USING input i WHERE r.id = i.id AND r.occurred_at <= i.occurred_at
+          DELETE FROM %1$s r USING input i
+          WHERE r.partition = ?::integer AND r.id = i.id AND r.occurred_at <= i.occurred_at
       )
       INSERT INTO %2$s AS t (id, occurred_at, partition)
       SELECT i.id, i.occurred_at, i.partition FROM input i
-      WHERE NOT EXISTS (SELECT 1 FROM %1$s r WHERE r.id = i.id AND r.occurred_at > i.occurred_at)
-      ON CONFLICT (id) DO UPDATE SET occurred_at = EXCLUDED.occurred_at,
-                                     partition = EXCLUDED.partition, deleted_at = now()
+      WHERE NOT EXISTS (SELECT 1 FROM %1$s r
+                        WHERE r.partition = ?::integer AND r.id = i.id
+                          AND r.occurred_at > i.occurred_at)
+      ON CONFLICT (id, partition) DO UPDATE SET occurred_at = EXCLUDED.occurred_at,
+                                                deleted_at = now()
       WHERE t.occurred_at < EXCLUDED.occurred_at
       """;
 
-  private static final String DELETE_TWEETS =
-      String.format(DELETE_TEMPLATE, "tweets", "tweet_tombstones");
-  private static final String DELETE_FILES =
-      String.format(DELETE_TEMPLATE, "file_metadata", "file_metadata_tombstones");
+  private static final String DELETE_TWEETS = deleteSql(ShardSchema.TWEET_TOMBSTONES);
+  private static final String DELETE_FILES = deleteSql(ShardSchema.FILE_METADATA_TOMBSTONES);
 
   /**
    * Advances the offset only from the value this writer expects (compare-and-set), so that two
-   * writers of one shard cannot both apply a partition unnoticed, and only forward, so that a batch
-   * read from behind the applied offset can never move it back.
+   * writers of one shard cannot both apply a partition unnoticed, only forward, so that a batch
+   * read from behind the applied offset can never move it back, and only while the partition is not
+   * fenced, so that a shard the partition moved away from cannot commit it any more.
    */
   private static final String ADVANCE_OFFSET =
       """
@@ -122,17 +136,34 @@ public final class ShardStore {
           SET next_offset = EXCLUDED.next_offset, updated_at = now()
       WHERE a.next_offset IS NOT DISTINCT FROM ?::bigint
         AND EXCLUDED.next_offset > a.next_offset
+        AND a.fenced_at IS NULL
       """;
 
-  private static final String READ_OFFSETS =
-      "SELECT partition, next_offset FROM applied_offsets WHERE topic = ?";
+  /**
+   * Fences a partition: a missing row is inserted fenced at 0, a fenced row keeps its first fence
+   * time. Waits for the row lock a writer's in-flight commit of the partition holds, so the offset
+   * returned covers every batch that will ever commit here.
+   */
+  private static final String FENCE =
+      """
+      INSERT INTO applied_offsets AS a (topic, partition, next_offset, fenced_at)
+      VALUES (?, ?, 0, now())
+      ON CONFLICT (topic, partition) DO UPDATE SET fenced_at = coalesce(a.fenced_at, now())
+      RETURNING a.next_offset
+      """;
 
-  private static final String READ_OFFSET =
-      "SELECT next_offset FROM applied_offsets WHERE topic = ? AND partition = ?";
+  /** How long one attempt of a detach may wait for its locks before it is tried again. */
+  private static final String DROP_LOCK_TIMEOUT = "5s";
+
+  /** How many times {@link #dropPartition} tries a detach that keeps waiting for locks. */
+  private static final int DROP_ATTEMPTS = 5;
 
   private final DataSource dataSource;
   private final String shard;
   private final String topic;
+
+  /** Partitions whose children this store has ensured, so that each costs one check per process. */
+  private final Set<Integer> ensured = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates the store.
@@ -158,31 +189,182 @@ public final class ShardStore {
   }
 
   /**
-   * Reads where each partition resumes.
+   * Reads where each partition resumes, with {@link AppliedOffsets#read}.
    *
    * @param partitions the partitions to read
-   * @return the next offset to apply per partition; a partition never applied is absent
+   * @return the next offset to apply per partition; a partition never applied is absent, and so is
+   *     a fenced one: it has moved, or is moving, to another shard
    * @throws SQLException if the database fails
    */
   public Map<Integer, Long> appliedOffsets(Collection<Integer> partitions) throws SQLException {
-    Map<Integer, Long> offsets = new HashMap<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement read = c.prepareStatement(READ_OFFSETS)) {
-      read.setString(1, topic);
-      try (ResultSet rs = read.executeQuery()) {
-        while (rs.next()) {
-          if (partitions.contains(rs.getInt(1))) {
-            offsets.put(rs.getInt(1), rs.getLong(2));
-          }
-        }
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        return AppliedOffsets.read(c, topic, partitions);
+      } finally {
+        c.rollback();
       }
-      c.rollback();
     }
-    return offsets;
   }
 
   /**
-   * Applies one partition's events and advances its offset in one transaction.
+   * Creates the child tables of the partitions that do not have them yet, for every partitioned
+   * table ({@code CREATE TABLE IF NOT EXISTS <t>_p<N> PARTITION OF <t> FOR VALUES IN (<N>)}).
+   * Idempotent, and safe to call from several processes at once: creators take a transaction-level
+   * advisory lock. Each parent table gets its own short transaction, because creating a child locks
+   * the parent {@code ACCESS EXCLUSIVE} (readers and writers of every partition wait) until commit.
+   *
+   * <p>Call it before writing a partition: an {@code INSERT} of a partition without children fails
+   * with SQLSTATE 23514 ({@code no partition of relation "tweets" found for row}), which a writer
+   * would take for bad data ({@link SqlErrors#isDataError}). {@link #apply} and {@link
+   * #findRefused} call it themselves the first time this store sees a partition (unless it is
+   * fenced), so calling it up front only chooses when the parent locks are taken.
+   *
+   * @param partitions logical partitions, each {@code >= 0}
+   * @throws SQLException if the database fails; the children created before it stay
+   * @throws IllegalArgumentException if a partition is negative
+   */
+  public void ensurePartitions(Collection<Integer> partitions) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        PartitionChildren.ensure(c, partitions);
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+    ensured.addAll(partitions);
+  }
+
+  /**
+   * Ensures a partition's children the first time this store writes it, unless the partition is
+   * fenced: then the compare-and-set refuses the batch anyway, and children created now would be
+   * left behind empty on a shard the partition has left.
+   */
+  private void ensureOnce(int partition) throws SQLException {
+    if (ensured.contains(partition)) {
+      return;
+    }
+    AppliedOffsets.Row row;
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        row = AppliedOffsets.readRow(c, topic, partition);
+      } finally {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+        }
+      }
+    }
+    if (row == null || !row.fenced()) {
+      ensurePartitions(List.of(partition));
+    }
+  }
+
+  /**
+   * Fences the partition off this shard, in a transaction of its own that commits: from then on
+   * {@link #apply} refuses it with {@link PartitionFencedException}, and {@link #appliedOffsets}
+   * leaves it out. Waits for a writer's in-flight commit of the partition (both need the offset
+   * row's lock), so the returned offset covers every batch that ever commits here. Idempotent: a
+   * fenced partition keeps its first fence time and returns the same offset.
+   *
+   * @param partition the partition that moves to another shard
+   * @return the final offset f: every record of the partition before f was applied here, none
+   *     after; 0 when the partition never had a row (one is inserted, fenced)
+   * @throws SQLException if the database fails; nothing was fenced
+   */
+  public long fence(int partition) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement(FENCE)) {
+        s.setString(1, topic);
+        s.setInt(2, partition);
+        long fencedAt;
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          fencedAt = rs.getLong(1);
+        }
+        c.commit();
+        return fencedAt;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  /**
+   * Removes the partition's rows from this shard by detaching and dropping its child tables: for
+   * every partitioned table, {@code ALTER TABLE <t> DETACH PARTITION <t>_p<N> CONCURRENTLY} (which
+   * takes only a {@code SHARE UPDATE EXCLUSIVE} lock on the parent, so the other partitions keep
+   * being read and written) then {@code DROP TABLE IF EXISTS <t>_p<N>}. Runs in auto-commit mode,
+   * as a concurrent detach requires, and restores the connection's mode after. A detach waits at
+   * most {@value #DROP_LOCK_TIMEOUT} for its locks and is tried up to {@value #DROP_ATTEMPTS}
+   * times. Idempotent, and completes a detach an earlier call left half-done. The partition's
+   * {@code applied_offsets} row stays: fenced, it records that this shard no longer applies the
+   * partition. Fence the partition first ({@link #fence}): a writer still applying it would
+   * recreate its children.
+   *
+   * @param partition the partition to remove, {@code >= 0}
+   * @throws SQLException if the database fails, or the locks stayed unavailable on every attempt
+   *     (SQLSTATE 55P03); what was dropped before stays dropped
+   * @throws IllegalArgumentException if the partition is negative
+   * @throws InterruptedException if interrupted between attempts
+   */
+  public void dropPartition(int partition) throws SQLException, InterruptedException {
+    ensured.remove(partition);
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      if (!autoCommit) {
+        c.rollback();
+      }
+      c.setAutoCommit(true);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET lock_timeout = '" + DROP_LOCK_TIMEOUT + "'");
+        for (ShardTable table : ShardSchema.all()) {
+          dropWithRetries(c, table, partition);
+        }
+      } finally {
+        try (Statement s = c.createStatement()) {
+          s.execute("RESET lock_timeout");
+        }
+        c.setAutoCommit(autoCommit);
+      }
+    }
+  }
+
+  private void dropWithRetries(Connection c, ShardTable table, int partition)
+      throws SQLException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        PartitionChildren.drop(c, table, partition);
+        return;
+      } catch (SQLException e) {
+        if (!PartitionChildren.LOCK_NOT_AVAILABLE.equals(e.getSQLState())
+            || attempt == DROP_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn(
+            "shard [{}] partition [{}]: dropping {} waited too long for its locks; retry {}/{}",
+            shard,
+            partition,
+            table.childName(partition),
+            attempt,
+            DROP_ATTEMPTS - 1);
+        Thread.sleep(100L * attempt);
+      }
+    }
+  }
+
+  /**
+   * Applies one partition's events and advances its offset in one transaction. The offset's
+   * compare-and-set runs first: it takes the offset row's lock, which {@link #fence} waits for, so
+   * a fence and this commit are ordered one way or the other.
    *
    * @param partition the partition the events were consumed from
    * @param events at most one event per id, each routed to this partition
@@ -193,6 +375,8 @@ public final class ShardStore {
    * @throws SQLException if the database fails; nothing was committed. {@link
    *     SqlErrors#isDataError} tells when the data itself was refused, and {@link #findRefused}
    *     then finds the events responsible
+   * @throws PartitionFencedException if the partition is fenced: it moved, or is moving, to another
+   *     shard; nothing was written
    * @throws OffsetFencedException if another writer moved the partition's offset
    * @throws IllegalStateException if {@code nextOffset} is not above the applied offset: the offset
    *     only moves forward
@@ -200,15 +384,16 @@ public final class ShardStore {
   public AppliedBatch apply(
       int partition, List<Event> events, @Nullable Long expectedNextOffset, long nextOffset)
       throws SQLException {
+    ensureOnce(partition);
     Split split = Split.of(events);
     int written;
     try (Connection c = dataSource.getConnection()) {
       try {
-        written = write(c, partition, split);
         if (!advance(c, partition, expectedNextOffset, nextOffset)) {
           c.rollback();
           return alreadyCommittedOrFenced(c, partition, expectedNextOffset, nextOffset);
         }
+        written = write(c, partition, split);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
@@ -234,6 +419,7 @@ public final class ShardStore {
    *     committed either way
    */
   public List<RefusedEvent> findRefused(int partition, List<Event> events) throws SQLException {
+    ensureOnce(partition);
     List<RefusedEvent> refused = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       try {
@@ -345,6 +531,8 @@ public final class ShardStore {
       s.setObject(5, texts);
       s.setObject(6, likes);
       s.setObject(7, times);
+      s.setInt(8, partition);
+      s.setInt(9, partition);
       return s.executeUpdate();
     }
   }
@@ -378,6 +566,8 @@ public final class ShardStore {
       s.setObject(5, sizes);
       s.setObject(6, types);
       s.setObject(7, times);
+      s.setInt(8, partition);
+      s.setInt(9, partition);
       return s.executeUpdate();
     }
   }
@@ -398,6 +588,8 @@ public final class ShardStore {
       s.setInt(1, partition);
       s.setObject(2, ids);
       s.setObject(3, times);
+      s.setInt(4, partition);
+      s.setInt(5, partition);
       return s.executeUpdate();
     }
   }
@@ -419,25 +611,24 @@ public final class ShardStore {
 
   /**
    * The offset did not advance. Either an earlier attempt of this very transaction committed and
-   * only its acknowledgement was lost (the row already holds our target), or the batch would have
-   * moved the offset back (a bug in the caller), or another writer moved it.
+   * only its acknowledgement was lost (the row already holds our target, fenced or not), or the
+   * partition is fenced, or the batch would have moved the offset back (a bug in the caller), or
+   * another writer moved it.
    */
   private AppliedBatch alreadyCommittedOrFenced(
       Connection c, int partition, @Nullable Long expected, long nextOffset) throws SQLException {
-    Long actual = null;
-    try (PreparedStatement s = c.prepareStatement(READ_OFFSET)) {
-      s.setString(1, topic);
-      s.setInt(2, partition);
-      try (ResultSet rs = s.executeQuery()) {
-        if (rs.next()) {
-          actual = rs.getLong(1);
-        }
-      }
+    AppliedOffsets.Row row;
+    try {
+      row = AppliedOffsets.readRow(c, topic, partition);
     } finally {
       c.rollback();
     }
+    Long actual = row == null ? null : row.nextOffset();
     if (actual != null && actual == nextOffset) {
       return new AppliedBatch(partition, nextOffset, 0, 0, 0, true);
+    }
+    if (row != null && row.fenced()) {
+      throw new PartitionFencedException(shard, partition, row.nextOffset());
     }
     if (actual != null && actual.equals(expected)) {
       throw new IllegalStateException(
@@ -463,6 +654,10 @@ public final class ShardStore {
             + "; another writer of shard "
             + shard
             + " is applying this partition, and only one writer per shard may run");
+  }
+
+  private static String deleteSql(ShardTable tombstones) {
+    return String.format(DELETE_TEMPLATE, tombstones.tombstonesOf(), tombstones.name());
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

@@ -21,10 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.postgresql.ds.PGSimpleDataSource;
 
 @ExtendWith(InfrastructureExtension.class)
 class ShardStoreIT {
@@ -32,26 +36,14 @@ class ShardStoreIT {
   private static final String TOPIC = "ingest.events";
 
   private String url;
-  private AutoCommitOff dataSource;
+  private AutoCommitOffDataSource dataSource;
   private ShardStore store;
-
-  /** The store expects connections with auto-commit off, as the writer's pool hands them out. */
-  private static final class AutoCommitOff extends PGSimpleDataSource {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection c = super.getConnection();
-      c.setAutoCommit(false);
-      return c;
-    }
-  }
 
   @BeforeEach
   void migrateAFreshShard(Infrastructure infra) {
     url = infra.createDatabase(Infrastructure.uniqueName("store"));
-    dataSource = new AutoCommitOff();
-    dataSource.setUrl(url);
+    // The store expects connections with auto-commit off, as the writer's pool hands them out.
+    dataSource = new AutoCommitOffDataSource(url);
     store = new ShardStore(dataSource, "eu", TOPIC);
     store.migrate();
   }
@@ -129,7 +121,7 @@ class ShardStoreIT {
               assertThat(r.sqlState()).isEqualTo("23514");
               assertThat(r.reason())
                   .isEqualTo(
-                      "database refused the event: new row for relation \"tweets\" violates check"
+                      "database refused the event: new row for relation \"tweets_p0\" violates check"
                           + " constraint \"no_refused\" (SQLSTATE 23514)");
             });
     assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isZero();
@@ -162,6 +154,140 @@ class ShardStoreIT {
                 + " batch was read from behind the applied offset");
     assertThat(store.appliedOffsets(List.of(6))).containsExactly(Map.entry(6, 1_000L));
     assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isEqualTo(1);
+  }
+
+  @Test
+  void writesEachPartitionIntoItsOwnChildTables() throws Exception {
+    store.apply(2, List.of(TestEvents.tweet("europe", 1), TestEvents.file(3)), null, 2);
+    store.apply(9, List.of(TestEvents.tweet("usa", 4)), null, 1);
+
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets_p2")).isOne();
+    assertThat(Sql.number(url, "SELECT count(*) FROM file_metadata_p2")).isOne();
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets_p9")).isOne();
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isEqualTo(2);
+  }
+
+  @Test
+  void createsChildrenOnceHoweverManyCallersAskAtOnce() throws Exception {
+    int callers = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      CyclicBarrier start = new CyclicBarrier(callers);
+      List<Future<Void>> calls = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        // A store each: one store remembers what it ensured and would not ask again.
+        ShardStore own = new ShardStore(dataSource, "eu", TOPIC);
+        calls.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  own.ensurePartitions(List.of(1, 2, 3));
+                  return null;
+                }));
+      }
+      for (Future<Void> call : calls) {
+        call.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    store.ensurePartitions(List.of(3));
+
+    assertThat(
+            Sql.number(
+                url,
+                "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                    + " WHERE c.relkind = 'r'"))
+        .isEqualTo(3 * ShardSchema.all().size());
+  }
+
+  @Test
+  void aFencedPartitionRefusesCommitsButRecognisesTheLostAcknowledgementOfItsLastOne()
+      throws Exception {
+    List<Event> batch = List.of(TestEvents.tweet("europe", 1));
+    store.apply(4, batch, null, 10);
+
+    assertThat(store.fence(4)).isEqualTo(10);
+    assertThat(store.fence(4)).isEqualTo(10);
+    assertThat(store.apply(4, batch, null, 10).alreadyCommitted()).isTrue();
+    assertThatThrownBy(() -> store.apply(4, List.of(TestEvents.tweet("europe", 1)), 10L, 20))
+        .isInstanceOfSatisfying(
+            PartitionFencedException.class,
+            e -> {
+              assertThat(e.partition()).isEqualTo(4);
+              assertThat(e.fencedOffset()).isEqualTo(10);
+              assertThat(e.shard()).isEqualTo("eu");
+            })
+        .hasMessage(
+            "shard [eu] partition [4]: fenced at offset 10; the partition has moved or is being"
+                + " moved to another shard, and this shard no longer applies it");
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isOne();
+    assertThat(store.appliedOffsets(List.of(4))).isEmpty();
+    try (Connection c = dataSource.getConnection()) {
+      assertThat(AppliedOffsets.read(c, TOPIC, List.of(4))).isEmpty();
+      c.rollback();
+    }
+  }
+
+  @Test
+  void fencingAPartitionNeverAppliedHereLeavesAFencedRowAtZero() throws Exception {
+    assertThat(store.fence(8)).isZero();
+
+    assertThatThrownBy(() -> store.apply(8, List.of(TestEvents.tweet("europe", 1)), null, 5))
+        .isInstanceOf(PartitionFencedException.class);
+    assertThat(store.appliedOffsets(List.of(8))).isEmpty();
+    assertThat(Sql.number(url, "SELECT count(*) FROM applied_offsets WHERE fenced_at IS NOT NULL"))
+        .isOne();
+  }
+
+  @Test
+  void fenceWaitsForACommitInFlightAndReturnsTheOffsetItCommitted() throws Exception {
+    store.apply(1, List.of(TestEvents.tweet("europe", 1)), null, 10);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection writer = dataSource.getConnection();
+        Statement statement = writer.createStatement()) {
+      // What apply's compare-and-set does first: it holds the row until the batch commits.
+      statement.executeUpdate(
+          "UPDATE applied_offsets SET next_offset = 25 WHERE partition = 1 AND fenced_at IS NULL");
+      Future<Long> fence = pool.submit(() -> store.fence(1));
+      Thread.sleep(300);
+      assertThat(fence).isNotDone();
+
+      writer.commit();
+
+      assertThat(fence.get(10, TimeUnit.SECONDS)).isEqualTo(25);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void dropsAPartitionsChildrenAndKeepsItsFencedOffset() throws Exception {
+    store.apply(3, List.of(TestEvents.tweet("europe", 1), TestEvents.file(2)), null, 2);
+    store.apply(
+        3, List.of(FileEvent.delete(UUID.randomUUID(), TestEvents.nextInstant(), 2)), 2L, 3);
+    store.apply(4, List.of(TestEvents.tweet("europe", 1)), null, 1);
+    store.fence(3);
+
+    store.dropPartition(3);
+    store.dropPartition(3);
+    ShardStore restarted = new ShardStore(dataSource, "eu", TOPIC);
+    assertThatThrownBy(() -> restarted.apply(3, List.of(TestEvents.tweet("europe", 1)), 3L, 4))
+        .isInstanceOf(PartitionFencedException.class);
+
+    assertThat(Sql.number(url, "SELECT count(*) FROM pg_class WHERE relname LIKE '%\\_p3'"))
+        .isZero();
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isOne();
+    assertThat(Sql.number(url, "SELECT count(*) FROM file_metadata_tombstones")).isZero();
+    assertThat(
+            Sql.number(
+                url,
+                "SELECT next_offset FROM applied_offsets WHERE partition = 3 AND fenced_at"
+                    + " IS NOT NULL"))
+        .isEqualTo(3);
+    try (Connection c = dataSource.getConnection()) {
+      assertThat(c.getAutoCommit()).isFalse();
+    }
   }
 
   private void execute(String sql) throws SQLException {

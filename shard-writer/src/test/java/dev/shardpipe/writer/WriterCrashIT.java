@@ -85,6 +85,13 @@ class WriterCrashIT {
                         + "/"
                         + database
                         + "_{shard}",
+                    "--datasources.catalog.url="
+                        + WriterTestKit.catalogDatabase(
+                            "jdbc:postgresql://127.0.0.1:"
+                                + infra.postgres().port()
+                                + "/"
+                                + database
+                                + "_{shard}"),
                     "--shard=eu",
                     "--micronaut.server.port=" + port)),
             root.resolve("shard-writer/target/shard-writer.jar"),

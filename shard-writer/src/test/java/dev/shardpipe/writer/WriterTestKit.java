@@ -7,6 +7,10 @@ import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.routing.ShardKeyPartitioner;
 import dev.shardpipe.testing.Sql;
 import io.micronaut.json.JsonMapper;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,11 +44,36 @@ final class WriterTestKit {
     properties.put("shardpipe.topic", topic);
     properties.put("shardpipe.dlq-topic", dlqTopic);
     properties.put("shardpipe.database.url-template", urlTemplate);
+    properties.put("datasources.catalog.url", catalogDatabase(urlTemplate));
+    properties.put("datasources.catalog.username", "postgres");
+    properties.put("datasources.catalog.password", "");
     properties.put("shardpipe.writer.retry-max-backoff", "500ms");
     if (shard != null) {
       properties.put("shardpipe.writer.shard", shard);
     }
     return properties;
+  }
+
+  /**
+   * Creates, unless it exists, the catalog database beside a test's shard databases: the template
+   * with {@code catalog} for the shard name.
+   *
+   * @return the catalog's JDBC URL
+   */
+  static String catalogDatabase(String urlTemplate) {
+    String url = urlTemplate.replace("{shard}", "catalog");
+    int slash = url.lastIndexOf('/');
+    String database = url.substring(slash + 1).split("\\?", 2)[0];
+    String admin = url.substring(0, slash + 1) + "postgres";
+    try (Connection c = DriverManager.getConnection(admin, "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      if (!"42P04".equals(e.getSQLState())) {
+        throw new IllegalStateException("cannot create the catalog database " + database, e);
+      }
+    }
+    return url;
   }
 
   /** A producer that batches, for sending many events quickly; routing is the caller's. */

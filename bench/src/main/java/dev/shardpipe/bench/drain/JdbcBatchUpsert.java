@@ -1,6 +1,7 @@
 package dev.shardpipe.bench.drain;
 
 import dev.shardpipe.core.event.TweetEvent;
+import dev.shardpipe.store.ShardSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The baseline: what a plain JDBC program reaches upserting the same rows into a table of the same
@@ -22,15 +24,26 @@ import java.util.List;
  */
 final class JdbcBatchUpsert {
 
+  /**
+   * The columns the baseline binds, in table order: every column of tweets but ingested_at, which
+   * is {@code now()}; {@link #run} binds them in this order.
+   */
+  private static final List<String> COLUMNS =
+      ShardSchema.TWEETS.columnNames().stream().filter(c -> !c.equals("ingested_at")).toList();
+
   private static final String UPSERT =
-      """
-      INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at, partition)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET
-          location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
-          like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
-          partition = EXCLUDED.partition, ingested_at = now()
-      """;
+      "INSERT INTO "
+          + ShardSchema.TWEETS.name()
+          + " ("
+          + String.join(", ", COLUMNS)
+          + ", ingested_at) VALUES ("
+          + "?, ".repeat(COLUMNS.size())
+          + "now()) ON CONFLICT (id, partition) DO UPDATE SET "
+          + COLUMNS.stream()
+              .filter(c -> !c.equals("id") && !c.equals("partition"))
+              .map(c -> c + " = EXCLUDED." + c)
+              .collect(Collectors.joining(", "))
+          + ", ingested_at = now()";
 
   private JdbcBatchUpsert() {}
 
@@ -58,13 +71,15 @@ final class JdbcBatchUpsert {
         ResultSet r =
             s.executeQuery(
                 "SELECT indexrelid::regclass::text FROM pg_index"
-                    + " WHERE indrelid = 'tweets'::regclass AND NOT indisprimary")) {
+                    + " WHERE indrelid = '"
+                    + ShardSchema.TWEETS.name()
+                    + "'::regclass AND NOT indisprimary")) {
       while (r.next()) {
         indexes.add(r.getString(1));
       }
     }
     try (Statement s = c.createStatement()) {
-      s.execute("TRUNCATE tweets");
+      s.execute("TRUNCATE " + ShardSchema.TWEETS.name());
       for (String index : indexes) {
         s.execute("DROP INDEX " + index);
       }

@@ -2,16 +2,19 @@ package dev.shardpipe.bench.drain;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.shardpipe.catalog.CatalogClient;
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.TweetEvent;
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.embedded.process.ServiceSpec;
+import dev.shardpipe.store.ShardSchema;
 import dev.shardpipe.store.ShardStore;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
@@ -32,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.IntStream;
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,6 +63,9 @@ public final class WriterDrainBenchmark {
   private static final String BASELINE_DATABASE = "jdbc_baseline";
   private static final Duration COMMIT_POLL = Duration.ofMillis(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(30);
+  private static final String CATALOG_DATABASE = "shardpipe_catalog";
+  private static final String COUNT_TWEETS = "SELECT count(*) FROM " + ShardSchema.TWEETS.name();
 
   private final WriterDrainOptions options;
 
@@ -91,20 +98,24 @@ public final class WriterDrainBenchmark {
     }
     FileUtils.deleteDirectory(options.dataDir().toFile());
     Routing routing = Routing.defaults();
-    Placement placement = Placement.parse(Routing.DEFAULT_PARTITIONS, Placement.DEFAULT_PLACEMENT);
     try (PostgresServer postgres =
             PostgresServer.start(
                 options.dataDir().resolve("postgres"), 0, options.postgresSettings());
         KafkaBroker kafka = KafkaBroker.start(options.dataDir().resolve("kafka"), 0, 0)) {
       kafka.ensureTopic(TOPIC, Routing.DEFAULT_PARTITIONS);
       kafka.ensureTopic(PipelineConfiguration.DEFAULT_DLQ_TOPIC, 1);
+      CatalogSnapshot placement = seedCatalog(postgres);
       for (String shard : placement.shards()) {
         postgres.createDatabase(database(shard));
       }
       postgres.createDatabase(BASELINE_DATABASE);
       PGSimpleDataSource baseline = new PGSimpleDataSource();
       baseline.setUrl(postgres.jdbcUrl(BASELINE_DATABASE));
-      new ShardStore(baseline, "baseline", TOPIC).migrate();
+      ShardStore baselineStore = new ShardStore(baseline, "baseline", TOPIC);
+      baselineStore.migrate();
+      // The baseline inserts into the parent tables directly: every partition needs its child.
+      baselineStore.ensurePartitions(
+          IntStream.range(0, Routing.DEFAULT_PARTITIONS).boxed().toList());
 
       LOG.info("generating {} fake tweets (seed {})", options.events(), options.seed());
       List<TweetEvent> events = TweetFeed.generate(options.events(), options.seed());
@@ -133,7 +144,7 @@ public final class WriterDrainBenchmark {
                 CpuTime.ofThisJvm().minus(clientBefore),
                 CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore));
       }
-      long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets");
+      long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), COUNT_TWEETS);
       requireEvents("the baseline", baselineRows);
 
       LOG.info("the same JDBC batch upsert into tweets with its primary key only");
@@ -145,7 +156,7 @@ public final class WriterDrainBenchmark {
       }
       requireEvents(
           "the primary-key-only baseline",
-          count(postgres.jdbcUrl(BASELINE_DATABASE), "SELECT count(*) FROM tweets"));
+          count(postgres.jdbcUrl(BASELINE_DATABASE), COUNT_TWEETS));
       return new WriterDrainResult(
           options.events(),
           drain.rowsPerShard(),
@@ -165,6 +176,46 @@ public final class WriterDrainBenchmark {
 
   private static String database(String shard) {
     return "shard_" + shard;
+  }
+
+  /**
+   * Creates and seeds the catalog the writers follow, on the benchmark's own PostgreSQL: the
+   * default placement, each shard a database {@code shard_<name>} on the same server. The writers
+   * then find their shards and partitions there, as in the devstack.
+   */
+  private static CatalogSnapshot seedCatalog(PostgresServer postgres)
+      throws SQLException, InterruptedException {
+    postgres.createDatabase(CATALOG_DATABASE);
+    try (CatalogClient catalog =
+        CatalogClient.open(
+            catalogUrl(postgres),
+            PostgresServer.USER,
+            "",
+            Map.of(
+                "micronaut.application.name",
+                "bench",
+                DatabaseConfiguration.PREFIX + ".url-template",
+                urlTemplate(postgres)))) {
+      if (!catalog.watcher().awaitLoaded(CATALOG_TIMEOUT)) {
+        throw new IllegalStateException(
+            "cannot seed the catalog at "
+                + catalogUrl(postgres)
+                + ": "
+                + catalog.watcher().lastError());
+      }
+      return catalog.watcher().current();
+    }
+  }
+
+  private static String catalogUrl(PostgresServer postgres) {
+    return "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + CATALOG_DATABASE;
+  }
+
+  private static String urlTemplate(PostgresServer postgres) {
+    return "jdbc:postgresql://127.0.0.1:"
+        + postgres.port()
+        + "/"
+        + database(DatabaseConfiguration.SHARD_PLACEHOLDER);
   }
 
   /** Sends every event with an idempotent {@code acks=all} producer and waits for all acks. */
@@ -218,22 +269,19 @@ public final class WriterDrainBenchmark {
   /** CPU time of the client and the server during a phase. */
   private record Cpu(Duration client, Duration postgres) {}
 
-  private Drain drain(PostgresServer postgres, KafkaBroker kafka, Placement placement)
+  private Drain drain(PostgresServer postgres, KafkaBroker kafka, CatalogSnapshot placement)
       throws IOException, SQLException, InterruptedException {
     ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor();
     List<ServiceProcess> writers = new ArrayList<>();
     Map<String, String> urls = new LinkedHashMap<>();
     try {
       for (String shard : placement.shards()) {
-        urls.put(shard, postgres.jdbcUrl(database(shard)));
+        urls.put(shard, placement.shard(shard).orElseThrow().url());
         int port = FreePort.find();
         List<String> arguments = new ArrayList<>();
         arguments.add("--kafka.bootstrap.servers=" + kafka.bootstrapServers());
-        arguments.add(
-            "--shardpipe.database.url-template=jdbc:postgresql://127.0.0.1:"
-                + postgres.port()
-                + "/"
-                + database("{shard}"));
+        arguments.add("--datasources.catalog.url=" + catalogUrl(postgres));
+        arguments.add("--datasources.catalog.username=" + PostgresServer.USER);
         arguments.add("--shard=" + shard);
         arguments.add("--micronaut.server.port=" + port);
         arguments.addAll(options.writerArguments());
@@ -255,7 +303,7 @@ public final class WriterDrainBenchmark {
       long firstCommit = -1;
       long deadline = launched + options.timeout().toNanos();
       long committed = 0;
-      try (CommitWatcher watcher = new CommitWatcher(urls.values(), TOPIC)) {
+      try (CommitWatcher watcher = new CommitWatcher(placement, PostgresServer.USER, TOPIC)) {
         while (committed < options.events()) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException(
@@ -284,7 +332,7 @@ public final class WriterDrainBenchmark {
       Map<String, Long> rows = new LinkedHashMap<>();
       long total = 0;
       for (Map.Entry<String, String> shard : urls.entrySet()) {
-        long n = count(shard.getValue(), "SELECT count(*) FROM tweets");
+        long n = count(shard.getValue() + "?user=" + PostgresServer.USER, COUNT_TWEETS);
         rows.put(shard.getKey(), n);
         total += n;
       }

@@ -4,6 +4,8 @@ import dev.shardpipe.bench.drain.TweetFeed;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.placement.Placement;
@@ -11,6 +13,10 @@ import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.devstack.Devstack;
 import dev.shardpipe.devstack.DevstackOptions;
 import dev.shardpipe.embedded.FreePort;
+import dev.shardpipe.embedded.PostgresServer;
+import dev.shardpipe.loadgen.shards.ShardOffsets;
+import dev.shardpipe.loadgen.shards.ShardPools;
+import dev.shardpipe.store.ShardSchema;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
@@ -24,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *       single {@code POST /tweets} at a fixed rate; end-to-end freshness (send until the row's
  *       offset is in {@code applied_offsets}) at a fixed rate; routed and merged reads at fixed
  *       rates over rows loaded with {@code COPY}, next to the same SQL run on the shards directly;
- *       and {@code POST /tweets/batch} of 1 000 as fast as it goes. The Kafka references are
- *       Kafka's own {@code ProducerPerformance} and {@code EndToEndLatency} on the same broker with
- *       the same records and ingest-api's producer settings.
+ *       a partition of a million rows moved to a new shard under load ({@link MoveFigures}); and
+ *       {@code POST /tweets/batch} of 1 000 as fast as it goes. The Kafka references are Kafka's
+ *       own {@code ProducerPerformance} and {@code EndToEndLatency} on the same broker with the
+ *       same records and ingest-api's producer settings.
  * </ol>
  *
  * <p>The batch run comes last because the writers fall minutes behind it on two cores; every other
@@ -81,6 +89,9 @@ public final class BenchSuite {
   private final Loadgen loadgen;
   private final KafkaTools kafka;
   private final List<SuiteRow> rows = new ArrayList<>();
+
+  /** Reads a shard's applied offsets while the devstack runs. */
+  private ShardOffsets offsets;
 
   /**
    * Prepares a run.
@@ -117,23 +128,75 @@ public final class BenchSuite {
     FileUtils.deleteDirectory(logs.toFile());
     FileUtils.deleteDirectory(results.toFile());
     Files.createDirectories(logs);
-    drain();
-    DevstackOptions devstackOptions = devstackOptions();
-    try (Devstack devstack = Devstack.start(devstackOptions)) {
-      devstack.kafka().ensureTopic(REFERENCE_TOPIC, devstackOptions.partitions());
-      writePayloads();
-      single(devstack);
-      freshness(devstack);
-      reads(devstack);
-      batch(devstack);
+    if (options.runs(Figure.DRAIN)) {
+      drain();
+    }
+    if (options.figures().stream().anyMatch(f -> f != Figure.DRAIN)) {
+      DevstackOptions devstackOptions = devstackOptions();
+      try (Devstack devstack = Devstack.start(devstackOptions);
+          ShardPools pools = new ShardPools(PostgresServer.USER, "", 1)) {
+        offsets = ShardOffsets.jdbc(pools, PipelineConfiguration.DEFAULT_TOPIC);
+        devstack.kafka().ensureTopic(REFERENCE_TOPIC, devstackOptions.partitions());
+        writePayloads();
+        if (options.runs(Figure.SINGLE)) {
+          single(devstack);
+        }
+        if (options.runs(Figure.FRESHNESS)) {
+          freshness(devstack);
+        }
+        if (options.runs(Figure.READS)) {
+          reads(devstack);
+        }
+        if (options.runs(Figure.MOVE)) {
+          move(devstack);
+        }
+        if (options.runs(Figure.BATCH)) {
+          batch(devstack);
+        }
+      }
     }
     String report = SuiteReport.markdown(options, rows, started);
     System.out.println(report);
-    if (options.docs() != null) {
+    if (options.docs() != null && options.figures().equals(EnumSet.allOf(Figure.class))) {
       SuiteReport.writeInto(options.docs(), report);
       System.out.println("written into " + options.docs());
+    } else if (options.docs() != null) {
+      System.out.println("not written into " + options.docs() + ": only some figures ran (--only)");
     }
     return report;
+  }
+
+  /** Waits until the writers have applied every record of the topic. */
+  private Duration catchUp(Devstack devstack)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return CatchUp.await(devstack, devstack::placement, offsets, CATCH_UP_TIMEOUT);
+  }
+
+  private void move(Devstack devstack)
+      throws IOException, SQLException, InterruptedException, ExecutionException, TimeoutException {
+    rows.addAll(
+        new MoveFigures(
+                options,
+                devstack,
+                new MoveFigures.Suite() {
+                  @Override
+                  public JsonNode loadgen(String name, List<String> arguments, Duration timeout)
+                      throws IOException, InterruptedException {
+                    return loadgen.run(name, arguments, timeout);
+                  }
+
+                  @Override
+                  public List<String> ingest(String figure, Duration measure, String... more) {
+                    return BenchSuite.this.ingest(figure, endpoints(devstack), measure, more);
+                  }
+
+                  @Override
+                  public void catchUp()
+                      throws InterruptedException, ExecutionException, TimeoutException {
+                    BenchSuite.this.catchUp(devstack);
+                  }
+                })
+            .run());
   }
 
   private void drain() throws IOException, SQLException, InterruptedException {
@@ -196,7 +259,7 @@ public final class BenchSuite {
             "none",
             "--no-freshness"),
         STEP_TIMEOUT);
-    CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    catchUp(devstack);
     double loadBefore = loadAverage();
     JsonNode run =
         loadgen
@@ -219,7 +282,7 @@ public final class BenchSuite {
                 STEP_TIMEOUT)
             .get("run");
     double loadAfter = loadAverage();
-    CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    catchUp(devstack);
     KafkaTools.ProducerResult reference =
         kafka.producerPerformance(
             devstack.kafka().bootstrapServers(),
@@ -290,7 +353,7 @@ public final class BenchSuite {
                 16,
                 options.measure());
     double loadAfter = loadAverage();
-    CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    catchUp(devstack);
     rows.add(
         new SuiteRow(
             figure,
@@ -360,22 +423,23 @@ public final class BenchSuite {
 
   private void reads(Devstack devstack) throws IOException, SQLException, InterruptedException {
     DevstackOptions devstackOptions = devstack.options();
-    Placement placement = devstack.placement();
+    CatalogSnapshot placement = devstack.placement();
     LOG.info("loading {} tweets and {} files with COPY", options.readRows(), options.readRows());
     for (String shard : placement.shards()) {
       try (Connection c =
               DriverManager.getConnection(
-                  devstack.postgres().jdbcUrl(Devstack.databaseName(shard)));
+                  placement.shard(shard).orElseThrow().url(), PostgresServer.USER, "");
           Statement s = c.createStatement()) {
         // The ingest figures before this one left their rows; the read figures are defined on
-        // exactly the rows loaded here. The writers are idle: loadgen waited for applied_offsets.
-        s.execute("TRUNCATE tweets, file_metadata");
+        // exactly the rows loaded here. The writers are idle: loadgen waited for their offsets.
+        s.execute(
+            "TRUNCATE " + ShardSchema.TWEETS.name() + ", " + ShardSchema.FILE_METADATA.name());
       }
     }
     ReadData.load(
-        shard -> devstack.postgres().jdbcUrl(Devstack.databaseName(shard)),
-        Routing.of(devstackOptions.partitions(), devstackOptions.tweetLocations()),
         placement,
+        PostgresServer.USER,
+        Routing.of(devstackOptions.partitions(), devstackOptions.tweetLocations()),
         options.readRows(),
         options.readRows(),
         options.readKeys(),
@@ -384,8 +448,8 @@ public final class BenchSuite {
         List.of(
             "--query-url",
             "http://127.0.0.1:" + devstackOptions.queryPort(),
-            "--database-url-template",
-            databaseUrlTemplate(devstackOptions),
+            "--catalog-url",
+            Devstack.catalogUrl(devstackOptions),
             "--owners",
             Long.toString(options.readKeys()),
             "--warmup",
@@ -481,7 +545,7 @@ public final class BenchSuite {
             .get("run");
     double rate = run.get("eventsPerSecond").getDoubleValue();
     double loadAfter = loadAverage();
-    Duration catchUp = CatchUp.await(devstack, CATCH_UP_TIMEOUT);
+    Duration catchUp = catchUp(devstack);
     rows.add(
         new SuiteRow(
             String.format(
@@ -509,6 +573,12 @@ public final class BenchSuite {
 
   /** A loadgen ingest command of synthetic tweets on the devstack, warmed up and timed. */
   private List<String> ingest(String figure, List<String> endpoints, String... more) {
+    return ingest(figure, endpoints, options.measure(), more);
+  }
+
+  /** The same, measured for as long as asked. */
+  private List<String> ingest(
+      String figure, List<String> endpoints, Duration measure, String... more) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -522,7 +592,7 @@ public final class BenchSuite {
                 "--warmup",
                 options.warmup().toString(),
                 "--duration",
-                options.measure().toString(),
+                measure.toString(),
                 "--no-progress"));
     command.addAll(endpoints);
     command.addAll(List.of(more));
@@ -540,8 +610,8 @@ public final class BenchSuite {
         "http://127.0.0.1:" + ports.ingestPort(),
         "--query-url",
         "http://127.0.0.1:" + ports.queryPort(),
-        "--database-url-template",
-        databaseUrlTemplate(ports));
+        "--catalog-url",
+        Devstack.catalogUrl(ports));
   }
 
   /** One line per record, the shape ingest-api produces, for Kafka's tools to send. */
@@ -571,27 +641,21 @@ public final class BenchSuite {
         base + 5,
         Routing.DEFAULT_PARTITIONS,
         Routing.DEFAULT_TWEET_LOCATIONS,
+        // Seeds the devstack's catalog; from then on the shards and placement come from there.
         Placement.DEFAULT_PLACEMENT);
   }
 
-  private static String databaseUrlTemplate(DevstackOptions devstack) {
-    return "jdbc:postgresql://127.0.0.1:"
-        + devstack.postgresPort()
-        + "/"
-        + Devstack.databaseName("{shard}");
-  }
-
-  private static boolean ok(JsonNode run) {
+  static boolean ok(JsonNode run) {
     return run.get("requestsFailed").getLongValue() == 0
         && run.get("unfinished").getLongValue() == 0;
   }
 
-  private static String failures(JsonNode run) {
+  static String failures(JsonNode run) {
     long failed = run.get("requestsFailed").getLongValue() + run.get("unfinished").getLongValue();
     return failed == 0 ? "" : ", " + count(failed) + " requests failed";
   }
 
-  private static double loadAverage() {
+  static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
@@ -599,19 +663,19 @@ public final class BenchSuite {
     return String.format(Locale.ROOT, "%,.0f", value).replace(',', ' ');
   }
 
-  private static String millis(double value) {
+  static String millis(double value) {
     return String.format(Locale.ROOT, "%.1f ms", value);
   }
 
-  private static String ratio(double value) {
+  static String ratio(double value) {
     return String.format(Locale.ROOT, "%.2f", value);
   }
 
-  private static String met(boolean met) {
+  static String met(boolean met) {
     return met ? "yes" : "**no**";
   }
 
-  private static String load(double before, double after) {
+  static String load(double before, double after) {
     return String.format(Locale.ROOT, "%.1f → %.1f", before, after);
   }
 }

@@ -1,7 +1,9 @@
 package dev.shardpipe.bench.suite;
 
-import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.store.ShardSchema;
+import dev.shardpipe.store.ShardTable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -16,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 import net.datafaker.Faker;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -39,19 +41,21 @@ final class ReadData {
   private static final String[] LOCATIONS = {"europe", "usa", "asia"};
   private static final int CHUNK = 50_000;
   private static final int POOL = 2048;
+  private static final String INGESTED_AT = "ingested_at";
 
   private ReadData() {}
 
   /**
    * Loads the rows and analyses the tables.
    *
-   * @param shardUrl each shard's JDBC URL by name
+   * @param placement the catalog as it is now: the shards, their URLs and the placement
+   * @param databaseUser the shards' database user
    * @return rows loaded per table
    */
   static Map<String, Long> load(
-      Function<String, String> shardUrl,
+      CatalogSnapshot placement,
+      String databaseUser,
       Routing routing,
-      Placement placement,
       long tweets,
       long files,
       long keys,
@@ -75,7 +79,10 @@ final class ReadData {
     Map<String, Connection> shards = new LinkedHashMap<>();
     try {
       for (String shard : placement.shards()) {
-        shards.put(shard, DriverManager.getConnection(shardUrl.apply(shard)));
+        shards.put(
+            shard,
+            DriverManager.getConnection(
+                placement.shard(shard).orElseThrow().url(), databaseUser, ""));
       }
       Map<String, StringBuilder> tweetRows = new LinkedHashMap<>();
       for (long i = 0; i < tweets; i++) {
@@ -99,11 +106,7 @@ final class ReadData {
             .append(partition)
             .append('\n');
         if ((i + 1) % CHUNK == 0 || i == tweets - 1) {
-          copy(
-              shards,
-              tweetRows,
-              "COPY tweets (id, location, owner_id, text, like_count, occurred_at, partition)"
-                  + " FROM STDIN");
+          copy(shards, tweetRows, copyIn(ShardSchema.TWEETS));
         }
       }
       Map<String, StringBuilder> fileRows = new LinkedHashMap<>();
@@ -128,17 +131,13 @@ final class ReadData {
             .append(partition)
             .append('\n');
         if ((i + 1) % CHUNK == 0 || i == files - 1) {
-          copy(
-              shards,
-              fileRows,
-              "COPY file_metadata (id, user_id, file_name, size_bytes, content_type, occurred_at,"
-                  + " partition) FROM STDIN");
+          copy(shards, fileRows, copyIn(ShardSchema.FILE_METADATA));
         }
       }
       for (Connection c : shards.values()) {
         try (Statement s = c.createStatement()) {
-          s.execute("VACUUM ANALYZE tweets");
-          s.execute("VACUUM ANALYZE file_metadata");
+          s.execute("VACUUM ANALYZE " + ShardSchema.TWEETS.name());
+          s.execute("VACUUM ANALYZE " + ShardSchema.FILE_METADATA.name());
         }
       }
     } finally {
@@ -147,6 +146,21 @@ final class ReadData {
       }
     }
     return Map.of("tweets", tweets, "file_metadata", files);
+  }
+
+  /**
+   * {@code COPY} of a table from {@code STDIN} in text format, every column of the table in its
+   * order but {@value #INGESTED_AT}, which the database fills: the order the rows above are written
+   * in.
+   */
+  static String copyIn(ShardTable table) {
+    return "COPY "
+        + table.name()
+        + " ("
+        + table.columnNames().stream()
+            .filter(c -> !c.equals(INGESTED_AT))
+            .collect(Collectors.joining(", "))
+        + ") FROM STDIN";
   }
 
   private static void copy(

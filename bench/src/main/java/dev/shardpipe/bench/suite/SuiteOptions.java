@@ -3,6 +3,7 @@ package dev.shardpipe.bench.suite;
 import io.micronaut.core.annotation.Nullable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * How to run the benchmark suite. The defaults are the issue's (#7) figures.
@@ -23,8 +24,13 @@ import java.time.Duration;
  * @param referenceRecords records Kafka's ProducerPerformance sends for the batch figure's
  *     reference
  * @param basePort the first of the {@value #PORTS} consecutive ports the suite's devstack listens
- *     on (Kafka, its controller, PostgreSQL, ingest-api, query-service, then one per writer)
+ *     on (Kafka, its controller, PostgreSQL, ingest-api, query-service, then one per writer, the
+ *     move figures' new shard's included)
  * @param seed seed of every fake row and event
+ * @param moveRows tweets the moved partition holds
+ * @param moveRate events/s loadgen sends while the partition moves, and in the run without a move
+ * @param moveMeasure measured time of each of those two runs
+ * @param figures which figures run; a run of only some prints its table and writes no docs
  */
 public record SuiteOptions(
     Path home,
@@ -42,7 +48,11 @@ public record SuiteOptions(
     int mergedRate,
     long referenceRecords,
     int basePort,
-    long seed) {
+    long seed,
+    long moveRows,
+    int moveRate,
+    Duration moveMeasure,
+    Set<Figure> figures) {
 
   /** Rows of a page in the read figures, the issue's: {@value}. */
   public static final int FULL_PAGE = 50;
@@ -51,7 +61,7 @@ public record SuiteOptions(
   public static final int READ_LOCATIONS = 3;
 
   /** Ports the suite's devstack takes from {@code basePort} on: {@value}. */
-  public static final int PORTS = 7;
+  public static final int PORTS = 8;
 
   /** Default first port: {@value}, away from the devstack's defaults so both can run. */
   public static final int DEFAULT_BASE_PORT = 19_180;
@@ -85,6 +95,18 @@ public record SuiteOptions(
 
   /** Default merged-read rate: {@value} requests/s. */
   public static final int DEFAULT_MERGED_RATE = 200;
+
+  /** Default rows of the moved partition, the issue's: {@value}. */
+  public static final long DEFAULT_MOVE_ROWS = 1_000_000;
+
+  /** Default rate during the move, the issue's: {@value} events/s. */
+  public static final int DEFAULT_MOVE_RATE = 5_000;
+
+  /**
+   * Default measured time of the move figures' runs: {@value}, long enough for the copy of a
+   * million rows, the cutover and the reader grace to fall inside it on two cores.
+   */
+  public static final String DEFAULT_MOVE_MEASURE = "PT90S";
 
   /**
    * Checks the values.
@@ -121,8 +143,28 @@ public record SuiteOptions(
       throw new IllegalArgumentException(
           "--base-port must be between 1024 and " + (65_535 - PORTS) + ", was " + basePort);
     }
-    if (singleRate < 1 || freshnessRate < 1 || routedRate < 1 || mergedRate < 1) {
+    if (singleRate < 1 || freshnessRate < 1 || routedRate < 1 || mergedRate < 1 || moveRate < 1) {
       throw new IllegalArgumentException("every rate must be >= 1");
     }
+    if (moveRows < 1) {
+      throw new IllegalArgumentException("--move-rows must be >= 1, was " + moveRows);
+    }
+    if (moveMeasure.isNegative() || moveMeasure.isZero()) {
+      throw new IllegalArgumentException("--move-measure must be positive, was " + moveMeasure);
+    }
+    if (figures.isEmpty()) {
+      throw new IllegalArgumentException("--only must name at least one figure");
+    }
+    figures = Set.copyOf(figures);
+  }
+
+  /**
+   * Tells whether a figure runs.
+   *
+   * @param figure the figure
+   * @return true when it was asked for
+   */
+  public boolean runs(Figure figure) {
+    return figures.contains(figure);
   }
 }

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +37,14 @@ final class SuiteReport {
     out.append("```bash\nbench/run.sh");
     if (options.measure().toSeconds() != 60) {
       out.append(" --measure ").append(options.measure());
+    }
+    if (!options.figures().equals(EnumSet.allOf(Figure.class))) {
+      out.append(" --only ")
+          .append(
+              options.figures().stream()
+                  .sorted()
+                  .map(f -> f.name().toLowerCase(Locale.ROOT))
+                  .collect(Collectors.joining(",")));
     }
     out.append("\n```\n\n");
     out.append("| figure | value | reference (same run) | reference value | ratio | target | met |")

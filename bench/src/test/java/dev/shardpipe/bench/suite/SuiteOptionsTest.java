@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 class SuiteOptionsTest {
@@ -23,7 +24,7 @@ class SuiteOptionsTest {
   void theDevstackPortsMustFitBelow65536() {
     assertThatThrownBy(() -> options(150, 1, 65_530))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--base-port must be between 1024 and 65528, was 65530");
+        .hasMessage("--base-port must be between 1024 and 65527, was 65530");
   }
 
   private static SuiteOptions options(long readRows, long readKeys) {
@@ -48,6 +49,10 @@ class SuiteOptionsTest {
         1,
         1,
         basePort,
-        4);
+        4,
+        1,
+        1,
+        Duration.ofSeconds(60),
+        EnumSet.allOf(Figure.class));
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,25 @@ class SuiteReportTest {
 
   private SuiteOptions options(Duration measure) {
     return new SuiteOptions(
-        dir, dir, null, measure, Duration.ZERO, Duration.ZERO, 1, 150, 1, 1, 1, 1, 1, 1, 19_180, 4);
+        dir,
+        dir,
+        null,
+        measure,
+        Duration.ZERO,
+        Duration.ZERO,
+        1,
+        150,
+        1,
+        1,
+        1,
+        1,
+        1,
+        1,
+        19_180,
+        4,
+        1,
+        1,
+        Duration.ofSeconds(60),
+        EnumSet.allOf(Figure.class));
   }
 }

@@ -1,6 +1,7 @@
 package dev.shardpipe.core.config;
 
 import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.placement.RegionPins;
 import dev.shardpipe.core.routing.Routing;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -21,6 +22,12 @@ import java.time.Duration;
  *     Routing#DEFAULT_TWEET_LOCATIONS}
  * @param placement partition placement, {@code <shard>=<range>[+<range>...],...}; default {@value
  *     Placement#DEFAULT_PLACEMENT}
+ * @param locationRegions tweet locations pinned to regions, {@code <location>=<region>,...}: a
+ *     pinned location's partitions may only be placed on shards of its region; default {@value
+ *     RegionPins#DEFAULT_LOCATION_REGIONS}
+ * @param shardRegions the regions of the shards named by {@code placement}, {@code
+ *     <shard>=<region>,...}, used with it to seed an empty catalog; default {@value
+ *     RegionPins#DEFAULT_SHARD_REGIONS}
  * @param topicCheckTimeout how long start-up waits for Kafka to describe the events topic before it
  *     fails; default {@value #DEFAULT_TOPIC_CHECK_TIMEOUT}
  */
@@ -31,6 +38,8 @@ public record PipelineConfiguration(
     @Bindable(defaultValue = "" + Routing.DEFAULT_PARTITIONS) int partitions,
     @Bindable(defaultValue = Routing.DEFAULT_TWEET_LOCATIONS) String tweetLocations,
     @Bindable(defaultValue = Placement.DEFAULT_PLACEMENT) String placement,
+    @Bindable(defaultValue = RegionPins.DEFAULT_LOCATION_REGIONS) String locationRegions,
+    @Bindable(defaultValue = RegionPins.DEFAULT_SHARD_REGIONS) String shardRegions,
     @Bindable(defaultValue = DEFAULT_TOPIC_CHECK_TIMEOUT) Duration topicCheckTimeout) {
 
   /** Prefix of every key: {@value}. */

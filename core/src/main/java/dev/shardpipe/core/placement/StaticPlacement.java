@@ -11,12 +11,6 @@ import java.util.stream.Collectors;
 /** A placement fixed by configuration for the life of the process. */
 final class StaticPlacement implements Placement {
 
-  /**
-   * Shard names become database names ({@code shard_<name>}) and configuration keys ({@code
-   * datasources.<name>}), so they stay lower-case identifiers.
-   */
-  static final String SHARD_NAME_PATTERN = "[a-z][a-z0-9_]{0,30}";
-
   private static final Pattern SHARD_NAME = Pattern.compile(SHARD_NAME_PATTERN);
 
   private final String[] shardByPartition;
@@ -88,6 +82,11 @@ final class StaticPlacement implements Placement {
               + " must be placed exactly once");
     }
     return new StaticPlacement(shardByPartition, partitionsByShard);
+  }
+
+  @Override
+  public long version() {
+    return 0;
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.shardpipe.core.event.TweetEvent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -118,6 +119,15 @@ public final class Routing {
    */
   public int partitions() {
     return partitions;
+  }
+
+  /**
+   * Returns the locations that have a range of their own.
+   *
+   * @return the configured locations, without {@value #OTHER_LOCATIONS}
+   */
+  public Set<String> locations() {
+    return locations.keySet();
   }
 
   /**

@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.codec.CodecException;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
@@ -32,9 +33,14 @@ import java.util.Map;
 final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem> {
 
   private final long maxRequestSize;
+  private final long maxBufferedSize;
 
   ProblemBodyProvider(HttpServerConfiguration server) {
     this.maxRequestSize = server.getMaxRequestSize();
+    // A body bound as a whole (byte[], a parsed object) is buffered, and the buffer has its own
+    // limit, micronaut.server.max-request-buffer-size (10 MiB unless set); such a body meets
+    // whichever limit is smaller.
+    this.maxBufferedSize = Math.min(maxRequestSize, server.getMaxRequestBufferSize());
   }
 
   @Override
@@ -55,11 +61,17 @@ final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem
           conversion.getArgument(), "must be " + describe(conversion.getArgument()), path);
     }
     Problem problem = Problem.of(status, detail(status, context, cause), path);
-    // The framework refuses a body over micronaut.server.max-request-size before any controller
-    // sees it; naming the limit lets a client split its batch instead of guessing.
-    if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE
-        || cause instanceof ContentLengthExceededException) {
+    // The framework refuses a body over its limits before any controller sees it; naming the
+    // limit that refused it lets a client split its batch instead of guessing.
+    if (cause instanceof BufferLengthExceededException buffer) {
+      // Its "advertised length" is the buffer limit that was exceeded.
+      return problem.withExtensions(Map.of(Problem.MAX_BYTES, buffer.getAdvertisedLength()));
+    }
+    if (cause instanceof ContentLengthExceededException) {
       return problem.withExtensions(Map.of(Problem.MAX_BYTES, maxRequestSize));
+    }
+    if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+      return problem.withExtensions(Map.of(Problem.MAX_BYTES, maxBufferedSize));
     }
     return problem;
   }
@@ -118,6 +130,7 @@ final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem
           cause instanceof JsonSyntaxException || cause instanceof CodecException
               ? "the body is not valid JSON"
               : cause instanceof ContentLengthExceededException
+                      || cause instanceof BufferLengthExceededException
                   ? "the request body is larger than this endpoint accepts"
                   : "the request is malformed";
       case INTERNAL_SERVER_ERROR -> "the server failed to handle the request; the error is logged";

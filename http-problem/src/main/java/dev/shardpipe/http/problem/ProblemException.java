@@ -2,7 +2,10 @@ package dev.shardpipe.http.problem;
 
 import dev.shardpipe.core.event.Violation;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +106,27 @@ public final class ProblemException extends RuntimeException {
    */
   public Problem problem() {
     return problem;
+  }
+
+  /**
+   * Renders this problem as the response to a request: its status, {@value Problem#CONTENT_TYPE},
+   * the request path as {@code instance}, and for a delay {@code Retry-After} in whole seconds,
+   * rounded up.
+   *
+   * @param path the request path
+   * @return the response
+   */
+  public MutableHttpResponse<Problem> response(String path) {
+    Problem body = problem.withInstance(path);
+    MutableHttpResponse<Problem> response =
+        HttpResponse.<Problem>status(HttpStatus.valueOf(body.status()))
+            .contentType(Problem.CONTENT_TYPE)
+            .body(body);
+    if (retryAfter != null) {
+      long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+      response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+    }
+    return response;
   }
 
   /**

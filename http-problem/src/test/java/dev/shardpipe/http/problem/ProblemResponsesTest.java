@@ -93,6 +93,41 @@ class ProblemResponsesTest {
   }
 
   @Test
+  void namesTheBufferLimitWhenItIsTheOneThatRefusedTheBody() throws Exception {
+    // A body bound whole is buffered, and the buffer limit applies before the request size limit.
+    try (EmbeddedServer buffered =
+        ApplicationContext.run(
+            EmbeddedServer.class,
+            Map.of(
+                "spec.name", "ProblemResponsesTest",
+                "micronaut.server.max-request-size", "1000",
+                "micronaut.server.max-request-buffer-size", "100"))) {
+      HttpResponse<String> response =
+          send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + buffered.getPort() + "/echo"))
+                  .header("Content-Type", "application/json")
+                  .POST(BodyPublishers.ofString("{\"a\":\"" + "x".repeat(200) + "\"}")));
+      assertProblem(response, 413, "\"max_bytes\":100");
+    }
+  }
+
+  @Test
+  void namesAQueryParameterHoldingANulOrBytesThatAreNotUtf8() throws Exception {
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/text?s=a%00b")).GET()),
+        400,
+        "\"detail\":\"the request has invalid parameters\"",
+        "{\"field\":\"s\",\"message\":\"must not contain NUL (%00)\"}");
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/text?s=%ED%A0%80")).GET()),
+        400,
+        "{\"field\":\"s\",\"message\":\"must be UTF-8 text");
+    HttpResponse<String> fine = send(HttpRequest.newBuilder(uri("/text?s=s%C3%A3o")).GET());
+    assertThat(fine.statusCode()).isEqualTo(200);
+    assertThat(fine.body()).isEqualTo("são");
+  }
+
+  @Test
   void rendersATooLargeProblemExceptionWithItsLimit() throws Exception {
     HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/too-large")).GET());
     assertProblem(
@@ -173,6 +208,11 @@ class ProblemResponsesTest {
     @Get("/number")
     long number(@QueryValue long n) {
       return n;
+    }
+
+    @Get(value = "/text", produces = MediaType.TEXT_PLAIN)
+    String text(@QueryValue String s) {
+      return s;
     }
 
     @Get("/owner")

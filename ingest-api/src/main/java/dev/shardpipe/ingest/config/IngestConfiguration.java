@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * ingest-api's own limits, under {@value #PREFIX} (SPEC 6). The batch endpoints' body limit is
- * Micronaut's {@code micronaut.server.max-request-size}, which the server enforces for every
- * request before a controller runs; the smaller limit for single events is checked here.
+ * Micronaut's {@code micronaut.server.max-request-size} together with {@code
+ * micronaut.server.max-request-buffer-size}, which the server enforces for every request before a
+ * controller runs (docs/configuration.md); the smaller limit for single events is checked here.
  *
  * @param maxEventBytes the largest body of {@code POST /tweets} or {@code POST /files}, in bytes;
  *     default {@value #DEFAULT_MAX_EVENT_BYTES}; larger answers {@code 413}
@@ -21,6 +22,12 @@ import java.time.Duration;
  *     hundred bytes per event it also stays well under the producer's {@code buffer.memory} (32 MiB
  *     by default), so {@code send()} does not wait for buffer space.
  * @param retryAfter the {@code Retry-After} of a {@code 503}; default {@value #DEFAULT_RETRY_AFTER}
+ * @param maxFuture how far ahead of the server's clock an event's {@code occurred_at} may be; later
+ *     is a {@code 400}, since a row stamped far in the future could never be updated or deleted
+ *     again (a version only replaces an older one); default {@value #DEFAULT_MAX_FUTURE}; zero
+ *     refuses any time ahead of the clock
+ * @param bulkEnabled whether {@code POST /ingest/bulk} generates synthetic events; when false it
+ *     answers {@code 404}; default {@value #DEFAULT_BULK_ENABLED}, for the devstack's demo
  */
 @ConfigurationProperties(IngestConfiguration.PREFIX)
 public record IngestConfiguration(
@@ -28,7 +35,9 @@ public record IngestConfiguration(
     @Bindable(defaultValue = "" + DEFAULT_MAX_BATCH_ITEMS) int maxBatchItems,
     @Bindable(defaultValue = "" + DEFAULT_MAX_BULK_COUNT) int maxBulkCount,
     @Bindable(defaultValue = "" + DEFAULT_MAX_IN_FLIGHT_EVENTS) int maxInFlightEvents,
-    @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter) {
+    @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter,
+    @Bindable(defaultValue = DEFAULT_MAX_FUTURE) Duration maxFuture,
+    @Bindable(defaultValue = "" + DEFAULT_BULK_ENABLED) boolean bulkEnabled) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.ingest";
@@ -52,6 +61,15 @@ public record IngestConfiguration(
   public static final String DEFAULT_RETRY_AFTER = "1s";
 
   /**
+   * Default tolerance for an {@code occurred_at} ahead of the server's clock: {@value}. Enough for
+   * clients whose clocks run a little fast, far too little to stamp a row out of reach.
+   */
+  public static final String DEFAULT_MAX_FUTURE = "5m";
+
+  /** Default of whether {@code POST /ingest/bulk} is served: {@value}. */
+  public static final boolean DEFAULT_BULK_ENABLED = true;
+
+  /**
    * Checks the limits against each other.
    *
    * @throws IllegalArgumentException naming the key and the bad value
@@ -68,6 +86,10 @@ public record IngestConfiguration(
     if (retryAfter.isNegative() || retryAfter.isZero()) {
       throw new IllegalArgumentException(
           PREFIX + ".retry-after must be positive, was " + retryAfter);
+    }
+    if (maxFuture.isNegative()) {
+      throw new IllegalArgumentException(
+          PREFIX + ".max-future must not be negative, was " + maxFuture);
     }
   }
 

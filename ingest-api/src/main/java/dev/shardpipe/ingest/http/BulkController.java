@@ -34,6 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Generation runs on the I/O executor, not the event loop: Datafaker takes tens of microseconds
  * per event, so 10 000 events would stall every connection of a loop for a noticeable time. The
  * thread is released once the events are handed to the publisher; it does not wait for Kafka.
+ *
+ * <p>{@code shardpipe.ingest.bulk-enabled=false} switches it off: it then answers {@code 404}, as
+ * an endpoint that is not there, so a deployment without demo load offers none of it.
  */
 @Controller("/ingest")
 @Tag(name = "demo")
@@ -43,6 +46,7 @@ final class BulkController {
   private final TimeBasedEpochGenerator ids;
   private final Clock clock;
   private final int maxCount;
+  private final boolean enabled;
 
   BulkController(
       PublishResponses responses,
@@ -53,6 +57,7 @@ final class BulkController {
     this.ids = ids;
     this.clock = clock;
     this.maxCount = config.maxBulkCount();
+    this.enabled = config.bulkEnabled();
   }
 
   @Post("/bulk")
@@ -75,6 +80,13 @@ final class BulkController {
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
   @ApiResponse(
+      responseCode = "404",
+      description = "Switched off (shardpipe.ingest.bulk-enabled=false)",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
       responseCode = "503",
       description = "Kafka did not acknowledge every event in time",
       content =
@@ -86,6 +98,9 @@ final class BulkController {
           int count,
       @QueryValue(defaultValue = "tweet") @Schema(description = "tweet (default) or file")
           String type) {
+    if (!enabled) {
+      throw ProblemException.notFound("synthetic events are switched off on this server");
+    }
     EventType eventType = EventType.fromWireName(type);
     if (eventType == null) {
       throw ProblemException.invalid(

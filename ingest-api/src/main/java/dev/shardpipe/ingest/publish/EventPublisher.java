@@ -2,7 +2,7 @@ package dev.shardpipe.ingest.publish;
 
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
-import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.ingest.metrics.IngestMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class EventPublisher implements AutoCloseable {
 
   private final Producer<String, byte[]> producer;
   private final EventCodec codec;
-  private final Placement placement;
+  private final PlacementSource placements;
   private final String topic;
   private final Semaphore inFlight;
   private final int maxInFlight;
@@ -59,7 +59,8 @@ public final class EventPublisher implements AutoCloseable {
    *
    * @param producer an idempotent {@code acks=all} producer routing with ShardKeyPartitioner
    * @param codec the envelope codec
-   * @param placement where each partition's rows live, to name the shard in the answer
+   * @param placements where each partition's rows live now, to name the shard in the answer; read
+   *     when Kafka acknowledges each event, so a placement change shows in the next answer
    * @param topic the events topic
    * @param maxInFlight how many events may await Kafka's acknowledgement at once, at least 1
    * @param maxBlock the producer's {@code max.block.ms}: the longest a request waits for the send
@@ -70,7 +71,7 @@ public final class EventPublisher implements AutoCloseable {
   public EventPublisher(
       Producer<String, byte[]> producer,
       EventCodec codec,
-      Placement placement,
+      PlacementSource placements,
       String topic,
       int maxInFlight,
       Duration maxBlock,
@@ -81,7 +82,7 @@ public final class EventPublisher implements AutoCloseable {
     }
     this.producer = producer;
     this.codec = codec;
-    this.placement = placement;
+    this.placements = placements;
     this.topic = topic;
     this.inFlight = new Semaphore(maxInFlight);
     this.maxInFlight = maxInFlight;
@@ -170,7 +171,7 @@ public final class EventPublisher implements AutoCloseable {
                         event.id(),
                         metadata.partition(),
                         metadata.offset(),
-                        placement.shardOf(metadata.partition())));
+                        placements.current().shardOf(metadata.partition())));
               }
             });
       } catch (RuntimeException e) {

@@ -2,10 +2,11 @@ package dev.shardpipe.ingest.publish;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.config.TopicLayout;
 import dev.shardpipe.core.event.EventCodec;
-import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.core.routing.ShardKeyPartitioner;
 import dev.shardpipe.ingest.config.IngestConfiguration;
 import dev.shardpipe.ingest.metrics.IngestMetrics;
@@ -14,6 +15,7 @@ import io.micronaut.configuration.kafka.config.KafkaProducerConfiguration;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -31,6 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * kafka.*} settings with {@code kafka.producers.ingest-api.*} on top, and then the settings the 202
  * promise depends on, which configuration cannot override.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Factory
 final class PublishFactory {
 
@@ -45,7 +48,7 @@ final class PublishFactory {
       KafkaDefaultConfiguration defaults,
       Environment environment,
       PipelineConfiguration pipeline,
-      Placement placement,
+      PlacementSource placements,
       EventCodec codec,
       AdminClient admin,
       IngestConfiguration ingest,
@@ -70,7 +73,7 @@ final class PublishFactory {
     return new EventPublisher(
         producer,
         codec,
-        placement,
+        placements,
         pipeline.topic(),
         ingest.maxInFlightEvents(),
         maxBlock(config),

@@ -14,7 +14,10 @@ import dev.shardpipe.ingest.metrics.IngestMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.http.MediaType;
 import io.micronaut.json.JsonMapper;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +30,13 @@ class EventBodiesTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final EventBodies bodies =
-      new EventBodies(JsonMapper.createDefault(), new IngestMetrics(registry), 200, 3);
+      new EventBodies(
+          JsonMapper.createDefault(),
+          new IngestMetrics(registry),
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          200,
+          3,
+          Duration.ofMinutes(5));
   private final AtomicLong next = new AtomicLong();
   private final EventBodies.ItemReader<TweetEvent> tweets =
       node ->
@@ -90,6 +99,97 @@ class EventBodiesTest {
             () -> bodies.batch(bytes("{}\n{}\n{}\n{}\n{}\n"), NDJSON, EventType.FILE, tweets));
     assertThat(problem.problem().errors())
         .containsExactly(new Violation("", "must hold 1 to 3 items, was 5"));
+  }
+
+  @Test
+  void stopsReadingAJsonArrayAtTheFirstItemTooMany() {
+    // Millions of items would take a tree of millions of nodes; the answer comes after item 4.
+    String zeros = "[" + "0,".repeat(2_000_000) + "0]";
+    ProblemException problem =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                bodies.batch(
+                    bytes(zeros), MediaType.APPLICATION_JSON_TYPE, EventType.TWEET, tweets));
+    assertThat(problem.problem().status()).isEqualTo(400);
+    assertThat(problem.problem().errors())
+        .containsExactly(new Violation("", "must hold 1 to 3 items, was more than 3"));
+    assertThat(rejected("tweet", "invalid")).isEqualTo(4);
+  }
+
+  @Test
+  void findsEachItemOfAJsonArrayWhateverItsKind() {
+    ProblemException problem =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                bodies.batch(
+                    bytes(
+                        " [ \"a,]\\\"\" , -1.5e3,{\"location\":\"europe\",\"owner_id\":1,"
+                            + "\"text\":\"[}\"} ] "),
+                    MediaType.APPLICATION_JSON_TYPE,
+                    EventType.TWEET,
+                    tweets));
+    assertThat(problem.problem().errors())
+        .containsExactly(
+            new Violation("[0]", "must be a JSON object"),
+            new Violation("[1]", "must be a JSON object"));
+    assertThat(
+            bodies.batch(
+                bytes("[{\"location\":\"usa\",\"owner_id\":2,\"text\":\"{[\\\"\"}]"),
+                MediaType.APPLICATION_JSON_TYPE,
+                EventType.TWEET,
+                tweets))
+        .extracting(e -> e.data().text())
+        .containsExactly("{[\"");
+  }
+
+  @Test
+  void refusesAJsonArrayWithTrailingOrBrokenContentAsNotJson() {
+    for (String body : List.of("[{}] x", "[{}] [{}]", "[{},", "[{}", "", "[1 2]")) {
+      ProblemException problem =
+          catchThrowableOfType(
+              ProblemException.class,
+              () ->
+                  bodies.batch(
+                      bytes(body), MediaType.APPLICATION_JSON_TYPE, EventType.TWEET, tweets));
+      assertThat(problem.problem().detail()).as(body).isEqualTo("the body is not valid JSON");
+    }
+  }
+
+  @Test
+  void refusesAnOccurredAtFurtherAheadThanMaxFutureNamingTheItem() {
+    String ok = "{\"location\":\"usa\",\"owner_id\":2,\"text\":\"b\"";
+    ProblemException problem =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                bodies.batch(
+                    bytes(
+                        ok
+                            + ",\"occurred_at\":\"2026-11-21T12:05:00Z\"}\n"
+                            + ok
+                            + ",\"occurred_at\":\"9999-12-31T23:59:59Z\"}\n"),
+                    NDJSON,
+                    EventType.TWEET,
+                    tweets));
+    assertThat(problem.problem().errors())
+        .containsExactly(
+            new Violation(
+                "[1].occurred_at",
+                "must be at most 5m ahead of the server's clock (2026-11-21T12:05:00Z), was"
+                    + " 9999-12-31T23:59:59Z"));
+    ProblemException single =
+        catchThrowableOfType(
+            ProblemException.class,
+            () ->
+                bodies.single(
+                    bytes(ok + ",\"occurred_at\":\"2026-11-21T12:05:00.001Z\"}"),
+                    EventType.TWEET,
+                    tweets));
+    assertThat(single.problem().errors())
+        .extracting(Violation::field)
+        .containsExactly("occurred_at");
   }
 
   @Test

@@ -1,21 +1,19 @@
 package dev.shardpipe.loadgen.observe;
 
+import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.loadgen.drive.Percentiles;
+import dev.shardpipe.loadgen.shards.PlacedOffsets;
+import dev.shardpipe.loadgen.shards.ShardOffsets;
 import dev.shardpipe.loadgen.sink.Ack;
 import io.micronaut.core.annotation.Nullable;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,26 +21,30 @@ import org.slf4j.LoggerFactory;
 /**
  * End-to-end freshness: the time from sending an event until its row is visible in its shard.
  *
- * <p>A writer commits {@code applied_offsets(topic, partition, next_offset)} in the same
- * transaction as the rows it covers (SPEC 5), so the row of the event at {@code (partition,
- * offset)} is visible exactly when that partition's {@code next_offset > offset}. One thread polls
- * every shard's {@code applied_offsets} every {@code interval} and records, for each acknowledged
- * event the offsets have passed, the time since the event was due; so a value is late by at most
- * one interval plus one query.
+ * <p>A writer commits a partition's applied offset in the same transaction as the rows it covers
+ * (docs/architecture.md), so the row of the event at {@code (partition, offset)} is visible exactly
+ * when that partition's applied offset passes {@code offset}. One thread takes the catalog's
+ * current snapshot every {@code interval}, reads every partition's applied offset from the shard it
+ * is placed on, and from both ends of a move while it moves ({@link PlacedOffsets}), and records,
+ * for each acknowledged event the offsets have passed, the time since the event was due; so a value
+ * is late by at most one interval plus one query, and a partition that moves during a run is
+ * followed to its new shard.
+ *
+ * <p>A poll that cannot read a shard is logged and the next one tries again; events of that shard
+ * wait meanwhile.
  */
 public final class FreshnessTracker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FreshnessTracker.class);
-  private static final String OFFSETS =
-      "SELECT partition, next_offset FROM applied_offsets WHERE topic = ?";
 
-  private final List<Connection> shards;
-  private final String topic;
+  private final Supplier<CatalogSnapshot> catalog;
+  private final ShardOffsets offsets;
   private final Duration interval;
   private final Map<Integer, ConcurrentSkipListMap<Long, Pending>> pending =
       new ConcurrentHashMap<>();
   private final AtomicLong waiting = new AtomicLong();
   private final Histogram freshness = Percentiles.histogram();
+  private final Map<Integer, Histogram> byPartition = new ConcurrentHashMap<>();
   private final Thread poller;
   private volatile boolean stopped;
   private volatile @Nullable String pollError;
@@ -50,43 +52,34 @@ public final class FreshnessTracker implements AutoCloseable {
   /** An event waiting to be applied: when it was due, and whether it is measured. */
   private record Pending(long dueNanos, boolean measured) {}
 
-  private FreshnessTracker(List<Connection> shards, String topic, Duration interval) {
-    this.shards = shards;
-    this.topic = topic;
+  private FreshnessTracker(
+      Supplier<CatalogSnapshot> catalog, ShardOffsets offsets, Duration interval) {
+    this.catalog = catalog;
+    this.offsets = offsets;
     this.interval = interval;
     this.poller = new Thread(this::poll, "freshness-poller");
     this.poller.setDaemon(true);
   }
 
   /**
-   * Connects to every shard and starts polling.
+   * Reads every shard once, then starts polling.
    *
-   * @param jdbcUrls each shard's JDBC URL
-   * @param user the database user
-   * @param password the password, may be empty
-   * @param topic the events topic, the key of {@code applied_offsets}
+   * @param catalog the catalog's current snapshot, taken anew for every poll
+   * @param offsets reads a shard's applied offsets
    * @param interval time between polls
    * @return the running tracker
-   * @throws SQLException if a shard cannot be reached or has no {@code applied_offsets} yet
+   * @throws SQLException if a shard cannot be read at the start
    */
   public static FreshnessTracker start(
-      List<String> jdbcUrls, String user, String password, String topic, Duration interval)
+      Supplier<CatalogSnapshot> catalog, ShardOffsets offsets, Duration interval)
       throws SQLException {
-    List<Connection> connections = new ArrayList<>();
-    try {
-      for (String url : jdbcUrls) {
-        connections.add(DriverManager.getConnection(url, user, password));
-      }
-      FreshnessTracker tracker = new FreshnessTracker(connections, topic, interval);
-      tracker.read();
-      tracker.poller.start();
-      return tracker;
-    } catch (SQLException | RuntimeException e) {
-      for (Connection c : connections) {
-        c.close();
-      }
-      throw e;
+    FreshnessTracker tracker = new FreshnessTracker(catalog, offsets, interval);
+    SQLException failure = tracker.read();
+    if (failure != null) {
+      throw failure;
     }
+    tracker.poller.start();
+    return tracker;
   }
 
   /**
@@ -128,9 +121,21 @@ public final class FreshnessTracker implements AutoCloseable {
   }
 
   /**
-   * Returns the last error of a poll, if polling stopped because of one.
+   * Returns the freshness of each partition's measured events applied so far: the figures that show
+   * whether one partition, a moving one say, lagged while the others did not.
    *
-   * @return the error's text, or null
+   * @return partition to its freshness, ascending; partitions without a measured event are absent
+   */
+  public Map<Integer, Percentiles> freshnessByPartition() {
+    Map<Integer, Percentiles> out = new TreeMap<>();
+    byPartition.forEach((p, h) -> out.put(p, Percentiles.of(h)));
+    return out;
+  }
+
+  /**
+   * Returns the last error of a poll that could not read a shard.
+   *
+   * @return the error's text, or null when every poll read every shard
    */
   public @Nullable String pollError() {
     return pollError;
@@ -139,48 +144,55 @@ public final class FreshnessTracker implements AutoCloseable {
   private void poll() {
     while (!stopped) {
       try {
-        read();
         Thread.sleep(Math.max(1, interval.toMillis()));
       } catch (InterruptedException e) {
         return;
-      } catch (SQLException e) {
-        pollError = e.getMessage();
-        LOG.warn("freshness: reading applied_offsets failed; stopped polling", e);
-        return;
+      }
+      SQLException failure;
+      try {
+        failure = read();
+      } catch (RuntimeException e) {
+        pollError = e.toString();
+        LOG.warn("freshness: a poll failed; trying again", e);
+        continue;
+      }
+      if (failure != null) {
+        if (pollError == null) {
+          LOG.warn("freshness: a shard could not be read; trying again: {}", failure.getMessage());
+        }
+        pollError = failure.getMessage();
       }
     }
   }
 
-  private void read() throws SQLException {
-    Map<Integer, Long> applied = new HashMap<>();
-    for (Connection shard : shards) {
-      try (PreparedStatement s = shard.prepareStatement(OFFSETS)) {
-        s.setString(1, topic);
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            applied.merge(rs.getInt(1), rs.getLong(2), Math::max);
-          }
-        }
-      }
-    }
+  /** One poll; returns the failure of a shard it could not read, if any. */
+  private @Nullable SQLException read() {
+    PlacedOffsets.Reading reading = PlacedOffsets.read(catalog.get(), offsets);
     long now = System.nanoTime();
-    applied.forEach(
-        (partition, next) -> {
-          ConcurrentSkipListMap<Long, Pending> events = pending.get(partition);
-          if (events == null) {
-            return;
-          }
-          for (Map.Entry<Long, Pending> e = events.firstEntry();
-              e != null && e.getKey() < next;
-              e = events.firstEntry()) {
-            if (events.remove(e.getKey()) != null) {
-              waiting.decrementAndGet();
-              if (e.getValue().measured()) {
-                Percentiles.record(freshness, now - e.getValue().dueNanos());
+    reading
+        .applied()
+        .forEach(
+            (partition, next) -> {
+              ConcurrentSkipListMap<Long, Pending> events = pending.get(partition);
+              if (events == null) {
+                return;
               }
-            }
-          }
-        });
+              for (Map.Entry<Long, Pending> e = events.firstEntry();
+                  e != null && e.getKey() < next;
+                  e = events.firstEntry()) {
+                if (events.remove(e.getKey()) != null) {
+                  waiting.decrementAndGet();
+                  if (e.getValue().measured()) {
+                    long nanos = now - e.getValue().dueNanos();
+                    Percentiles.record(freshness, nanos);
+                    Percentiles.record(
+                        byPartition.computeIfAbsent(partition, p -> Percentiles.histogram()),
+                        nanos);
+                  }
+                }
+              }
+            });
+    return reading.failure();
   }
 
   @Override
@@ -191,13 +203,6 @@ public final class FreshnessTracker implements AutoCloseable {
       poller.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    for (Connection c : shards) {
-      try {
-        c.close();
-      } catch (SQLException e) {
-        LOG.debug("closing a shard connection failed", e);
-      }
     }
   }
 }

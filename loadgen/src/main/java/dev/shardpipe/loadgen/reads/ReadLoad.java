@@ -1,15 +1,18 @@
 package dev.shardpipe.loadgen.reads;
 
-import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.loadgen.drive.DriverResult;
 import dev.shardpipe.loadgen.drive.LoadDriver;
 import dev.shardpipe.loadgen.drive.Request;
+import io.micronaut.core.annotation.Nullable;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * A read load at a fixed rate, open-loop: routed or merged pages of {@code limit} tweets, each
@@ -28,20 +31,19 @@ public final class ReadLoad {
    *
    * @param sql true for the statements on the shards, false for query-service
    * @param queryUrl query-service's address
-   * @param urlTemplate each shard's JDBC URL, {@code {shard}} replaced by its name
-   * @param user the database user
-   * @param password the database password
+   * @param catalog for SQL reads, the catalog's current snapshot, taken anew for every request: the
+   *     shards, their URLs and the placement; null for query-service
+   * @param user the shards' database user
+   * @param password their password
    * @param routing the pipeline's routing
-   * @param placement the pipeline's placement
    */
   public record Target(
       boolean sql,
       URI queryUrl,
-      String urlTemplate,
+      @Nullable Supplier<CatalogSnapshot> catalog,
       String user,
       String password,
-      Routing routing,
-      Placement placement) {}
+      Routing routing) {}
 
   /**
    * What to read and how fast.
@@ -104,11 +106,10 @@ public final class ReadLoad {
     try (ReadTarget reads =
         target.sql()
             ? new SqlReads(
-                target.urlTemplate(),
+                Objects.requireNonNull(target.catalog(), "catalog"),
                 target.user(),
                 target.password(),
                 target.routing(),
-                target.placement(),
                 plan.limit(),
                 plan.concurrency())
             : new HttpReads(target.queryUrl(), plan.limit(), plan.concurrency())) {

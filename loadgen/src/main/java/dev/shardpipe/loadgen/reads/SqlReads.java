@@ -1,81 +1,84 @@
 package dev.shardpipe.loadgen.reads;
 
-import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.catalog.Shard;
 import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.loadgen.shards.ShardPools;
 import dev.shardpipe.loadgen.sink.SendFailure;
+import dev.shardpipe.store.ShardSchema;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The reference of the read benchmark: the statements query-service runs (docs/query-service.md),
- * run directly on the shards over JDBC with no service in between. A routed read is one statement
- * on one shard; a merged read one statement per shard, in parallel, and the newest {@code limit}
- * rows of their union. Each shard has {@code concurrency} connections.
+ * run directly on the shards over JDBC with no service in between. Like query-service, every
+ * request takes the catalog's current snapshot once and limits each statement to the partitions
+ * that snapshot places on the shard, so a partition that moves during a run is read from one shard
+ * at a time. A routed read is one statement on one shard; a merged read one statement per shard, in
+ * parallel, and the newest {@code limit} rows of their union. Each shard has {@code concurrency}
+ * connections.
  */
 final class SqlReads implements ReadTarget {
 
-  private static final String COLUMNS =
-      "id, location, owner_id, text, like_count, occurred_at, partition, ingested_at";
+  private static final String TWEETS = ShardSchema.TWEETS.name();
   private static final String ROUTED =
       "SELECT "
-          + COLUMNS
-          + " FROM tweets WHERE partition = ANY(?) AND owner_id = ? AND location = ?"
+          + ShardSchema.TWEETS.columnList()
+          + " FROM "
+          + TWEETS
+          + " WHERE partition = ANY(?) AND owner_id = ? AND location = ?"
           + " ORDER BY occurred_at DESC, id DESC LIMIT ?";
   private static final String NEWEST =
       "SELECT "
-          + COLUMNS
-          + " FROM tweets WHERE partition = ANY(?) ORDER BY occurred_at DESC, id DESC LIMIT ?";
+          + ShardSchema.TWEETS.columnList()
+          + " FROM "
+          + TWEETS
+          + " WHERE partition = ANY(?) ORDER BY occurred_at DESC, id DESC LIMIT ?";
   private static final Comparator<Row> NEWEST_FIRST =
       Comparator.comparing(Row::occurredAt).thenComparing(Row::id).reversed();
 
+  private final Supplier<CatalogSnapshot> catalog;
   private final Routing routing;
-  private final Placement placement;
   private final int limit;
-  private final Map<String, BlockingQueue<Connection>> pools = new LinkedHashMap<>();
+  private final ShardPools pools;
   private final ExecutorService executor;
 
   /** The part of a row the merge orders by; the other columns are read as the service reads. */
   private record Row(OffsetDateTime occurredAt, UUID id) {}
 
   SqlReads(
-      String urlTemplate,
+      Supplier<CatalogSnapshot> catalog,
       String user,
       String password,
       Routing routing,
-      Placement placement,
       int limit,
       int concurrency)
       throws SQLException {
+    this.catalog = catalog;
     this.routing = routing;
-    this.placement = placement;
     this.limit = limit;
-    this.executor = Executors.newFixedThreadPool(concurrency * placement.shards().size());
+    this.pools = new ShardPools(user, password, concurrency);
+    CatalogSnapshot now = catalog.get();
+    this.executor = Executors.newFixedThreadPool(concurrency * Math.max(1, now.shards().size()));
     try {
-      for (String shard : placement.shards()) {
-        BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(concurrency);
-        for (int i = 0; i < concurrency; i++) {
-          pool.add(
-              DriverManager.getConnection(urlTemplate.replace("{shard}", shard), user, password));
+      // Opens every pool before the first measured request, and fails early if a shard is down.
+      for (String shard : now.shards()) {
+        try (Connection c = pools.of(now.shard(shard).orElseThrow()).getConnection()) {
+          c.isValid(1);
         }
-        pools.put(shard, pool);
       }
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       close();
       throw e;
     }
@@ -83,20 +86,24 @@ final class SqlReads implements ReadTarget {
 
   @Override
   public CompletableFuture<Integer> read(ReadKind kind, long ownerId, String location) {
+    CatalogSnapshot placement = catalog.get();
     if (kind == ReadKind.ROUTED) {
       int partition = routing.partitionForTweet(location, ownerId);
+      Shard shard = placement.shard(placement.shardOf(partition)).orElseThrow();
       return CompletableFuture.supplyAsync(
-              () ->
-                  query(
-                      placement.shardOf(partition), ROUTED, List.of(partition), ownerId, location),
-              executor)
+              () -> query(shard, ROUTED, List.of(partition), ownerId, location), executor)
           .thenApply(rows -> check(rows.size() >= limit ? limit : rows.size()));
     }
     List<CompletableFuture<List<Row>>> shards = new ArrayList<>();
-    for (String shard : placement.shards()) {
+    for (String name : placement.shards()) {
+      List<Integer> partitions = placement.partitionsOf(name);
+      if (partitions.isEmpty()) {
+        continue;
+      }
+      Shard shard = placement.shard(name).orElseThrow();
       shards.add(
           CompletableFuture.supplyAsync(
-              () -> query(shard, NEWEST, placement.partitionsOf(shard), -1, null), executor));
+              () -> query(shard, NEWEST, partitions, -1, null), executor));
     }
     return CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -116,16 +123,9 @@ final class SqlReads implements ReadTarget {
   }
 
   private List<Row> query(
-      String shard, String sql, List<Integer> partitions, long ownerId, String location) {
-    BlockingQueue<Connection> pool = pools.get(shard);
-    Connection c;
-    try {
-      c = pool.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException(e);
-    }
-    try (PreparedStatement s = c.prepareStatement(sql)) {
+      Shard shard, String sql, List<Integer> partitions, long ownerId, String location) {
+    try (Connection c = pools.of(shard).getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       int i = 1;
       s.setArray(i++, c.createArrayOf("int4", partitions.toArray(Integer[]::new)));
       if (location != null) {
@@ -152,27 +152,17 @@ final class SqlReads implements ReadTarget {
       return rows;
     } catch (SQLException e) {
       throw new SendFailure("sql " + e.getSQLState(), String.valueOf(e.getMessage()));
-    } finally {
-      pool.add(c);
     }
   }
 
   @Override
   public String description() {
-    return "SQL on the shards " + placement.shards();
+    return "SQL on the shards " + catalog.get().shards();
   }
 
   @Override
   public void close() {
     executor.shutdownNow();
-    for (BlockingQueue<Connection> pool : pools.values()) {
-      for (Connection c : pool) {
-        try {
-          c.close();
-        } catch (SQLException e) {
-          // Closing at the end of a run; nothing is left to do with it.
-        }
-      }
-    }
+    pools.close();
   }
 }

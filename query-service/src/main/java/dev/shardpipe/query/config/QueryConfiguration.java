@@ -24,8 +24,8 @@ import java.time.Duration;
  *     must share it so that any of them accepts another's cursors; at least {@value
  *     #MIN_CURSOR_SECRET_BYTES} bytes; default {@value #DEFAULT_CURSOR_SECRET}, which is public:
  *     operators set their own
- * @param retryAfter the {@code Retry-After} of a {@code 503} when a shard is unavailable; default
- *     {@value #DEFAULT_RETRY_AFTER}
+ * @param retryAfter the {@code Retry-After} of every {@code 503}: a shard is unavailable, or the
+ *     service is overloaded; default {@value #DEFAULT_RETRY_AFTER}
  * @param statsTimeout the longest {@code GET /stats} waits for a shard's row counts, which scan
  *     every row and so take seconds on tens of millions; offsets and lag do not wait for them;
  *     default {@value #DEFAULT_STATS_TIMEOUT}
@@ -33,6 +33,14 @@ import java.time.Duration;
  *     after which requests skip the shard at once; default {@value #DEFAULT_BREAKER_FAILURES}
  * @param breakerDelay how long an open circuit breaker skips its shard before one request tries it
  *     again; default {@value #DEFAULT_BREAKER_DELAY}
+ * @param executorThreads threads that run calls on the shards (JDBC blocks a thread per call);
+ *     default {@value #DEFAULT_EXECUTOR_THREADS}
+ * @param executorQueue calls on the shards that may wait for a thread; a request whose calls find
+ *     the queue full answers {@code 503} with {@code Retry-After} at once instead of piling up;
+ *     default {@value #DEFAULT_EXECUTOR_QUEUE}
+ * @param statsMaxAge how old the {@code GET /stats} answer may be: within this age every request
+ *     shares one collection, so the shards count their rows at most once per this period however
+ *     many clients ask; default {@value #DEFAULT_STATS_MAX_AGE}
  */
 @ConfigurationProperties(QueryConfiguration.PREFIX)
 public record QueryConfiguration(
@@ -45,7 +53,10 @@ public record QueryConfiguration(
     @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter,
     @Bindable(defaultValue = DEFAULT_STATS_TIMEOUT) Duration statsTimeout,
     @Bindable(defaultValue = "" + DEFAULT_BREAKER_FAILURES) int breakerFailures,
-    @Bindable(defaultValue = DEFAULT_BREAKER_DELAY) Duration breakerDelay) {
+    @Bindable(defaultValue = DEFAULT_BREAKER_DELAY) Duration breakerDelay,
+    @Bindable(defaultValue = "" + DEFAULT_EXECUTOR_THREADS) int executorThreads,
+    @Bindable(defaultValue = "" + DEFAULT_EXECUTOR_QUEUE) int executorQueue,
+    @Bindable(defaultValue = DEFAULT_STATS_MAX_AGE) Duration statsMaxAge) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.query";
@@ -93,6 +104,21 @@ public record QueryConfiguration(
   public static final String DEFAULT_BREAKER_DELAY = "5s";
 
   /**
+   * Default threads for calls on the shards: {@value}. Four connections per shard on a few shards:
+   * a thread for each, and a few more for calls waiting for a connection.
+   */
+  public static final int DEFAULT_EXECUTOR_THREADS = 16;
+
+  /**
+   * Default calls that may wait for a thread: {@value}. A few merged reads' worth; beyond that a
+   * call would wait longer than the query timeout allows anyway.
+   */
+  public static final int DEFAULT_EXECUTOR_QUEUE = 64;
+
+  /** Default age of a {@code GET /stats} answer that may still be served: {@value}. */
+  public static final String DEFAULT_STATS_MAX_AGE = "1s";
+
+  /**
    * Checks every value.
    *
    * @throws IllegalArgumentException naming the key and the bad value
@@ -102,6 +128,15 @@ public record QueryConfiguration(
     requirePositive("retry-after", retryAfter);
     requirePositive("stats-timeout", statsTimeout);
     requirePositive("breaker-delay", breakerDelay);
+    requirePositive("stats-max-age", statsMaxAge);
+    if (executorThreads < 1) {
+      throw new IllegalArgumentException(
+          PREFIX + ".executor-threads must be at least 1, was " + executorThreads);
+    }
+    if (executorQueue < 0) {
+      throw new IllegalArgumentException(
+          PREFIX + ".executor-queue must be at least 0, was " + executorQueue);
+    }
     if (breakerFailures < 1) {
       throw new IllegalArgumentException(
           PREFIX + ".breaker-failures must be at least 1, was " + breakerFailures);
@@ -173,6 +208,12 @@ public record QueryConfiguration(
         + breakerFailures
         + ", breakerDelay="
         + breakerDelay
+        + ", executorThreads="
+        + executorThreads
+        + ", executorQueue="
+        + executorQueue
+        + ", statsMaxAge="
+        + statsMaxAge
         + "]";
   }
 }

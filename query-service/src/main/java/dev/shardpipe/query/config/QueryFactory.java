@@ -1,8 +1,10 @@
 package dev.shardpipe.query.config;
 
+import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.query.merge.CursorCodec;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
  * Creates the cursor codec from {@code shardpipe.query.cursor-secret} at start-up, so that a secret
  * too short stops the service and the warning about the default secret comes first in the log.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Factory
 final class QueryFactory {
 

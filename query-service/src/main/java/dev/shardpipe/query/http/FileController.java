@@ -1,6 +1,7 @@
 package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
+import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
@@ -28,8 +29,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code GET /files} and {@code GET /files/{id}} (SPEC 7). Runs on the blocking executor because
- * the shards are read with JDBC.
+ * {@code GET /files} and {@code GET /files/{id}} (docs/query-service.md). Runs on the blocking
+ * executor because the shards are read with JDBC. Each request takes the current placement once and
+ * reads every shard with it.
  */
 @Controller("/files")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -37,12 +39,19 @@ import java.util.UUID;
 @Tag(name = "files")
 final class FileController {
 
+  private final PlacementSource placements;
   private final ShardReader reader;
   private final CursorCodec cursors;
   private final Pages pages;
   private final QueryConfiguration config;
 
-  FileController(ShardReader reader, CursorCodec cursors, Pages pages, QueryConfiguration config) {
+  FileController(
+      PlacementSource placements,
+      ShardReader reader,
+      CursorCodec cursors,
+      Pages pages,
+      QueryConfiguration config) {
+    this.placements = placements;
     this.reader = reader;
     this.cursors = cursors;
     this.pages = pages;
@@ -103,7 +112,7 @@ final class FileController {
         "the files",
         scope,
         size,
-        reader.files(user, after, size + 1),
+        reader.files(placements.current(), user, after, size + 1),
         row -> new Keyset(row.occurredAt(), row.id()));
   }
 
@@ -153,6 +162,6 @@ final class FileController {
     List<Violation> violations = new ArrayList<>();
     Long user = Params.id("user_id", userId, violations);
     Params.requireValid(violations);
-    return pages.one("file with id " + id, reader.file(id, user));
+    return pages.one("file with id " + id, reader.file(placements.current(), id, user));
   }
 }

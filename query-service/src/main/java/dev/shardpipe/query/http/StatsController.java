@@ -1,15 +1,14 @@
 package dev.shardpipe.query.http;
 
 import dev.shardpipe.query.stats.Stats;
-import dev.shardpipe.query.stats.StatsCollector;
+import dev.shardpipe.query.stats.StatsCache;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /stats} (SPEC 7): per shard its partitions, rows per table and per partition, applied
@@ -17,16 +16,18 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * is {@code null}, {@code partial} says whether anything is, {@code missing_shards} names the
  * shards that did not answer and {@code uncounted_shards} those whose rows were not counted in
  * time.
+ *
+ * <p>Served from {@link StatsCache}, at most {@code shardpipe.query.stats-max-age} old, so no
+ * thread waits here: the request completes when the shared collection does.
  */
 @Controller("/stats")
-@ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "stats")
 final class StatsController {
 
-  private final StatsCollector stats;
+  private final StatsCache stats;
 
-  StatsController(StatsCollector stats) {
+  StatsController(StatsCache stats) {
     this.stats = stats;
   }
 
@@ -36,8 +37,9 @@ final class StatsController {
       description =
           "Always 200. A number that could not be read is null, and so is every total that needs"
               + " it; partial says whether any is. Offsets and lag are read within"
-              + " shardpipe.query.query-timeout, row counts within shardpipe.query.stats-timeout.")
-  Stats get() {
-    return stats.collect();
+              + " shardpipe.query.query-timeout, row counts within shardpipe.query.stats-timeout."
+              + " Collected at most once per shardpipe.query.stats-max-age (1 s) for all clients.")
+  CompletableFuture<Stats> get() {
+    return stats.get();
   }
 }

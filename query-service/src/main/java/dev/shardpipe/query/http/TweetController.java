@@ -1,6 +1,7 @@
 package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
+import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
@@ -29,8 +30,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * {@code GET /tweets} and {@code GET /tweets/{id}} (SPEC 7). Runs on the blocking executor because
- * the shards are read with JDBC.
+ * {@code GET /tweets} and {@code GET /tweets/{id}} (docs/query-service.md). Runs on the blocking
+ * executor because the shards are read with JDBC. Each request takes the current placement once and
+ * reads every shard with it.
  */
 @Controller("/tweets")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -38,12 +40,19 @@ import java.util.UUID;
 @Tag(name = "tweets")
 final class TweetController {
 
+  private final PlacementSource placements;
   private final ShardReader reader;
   private final CursorCodec cursors;
   private final Pages pages;
   private final QueryConfiguration config;
 
-  TweetController(ShardReader reader, CursorCodec cursors, Pages pages, QueryConfiguration config) {
+  TweetController(
+      PlacementSource placements,
+      ShardReader reader,
+      CursorCodec cursors,
+      Pages pages,
+      QueryConfiguration config) {
+    this.placements = placements;
     this.reader = reader;
     this.cursors = cursors;
     this.pages = pages;
@@ -115,7 +124,7 @@ final class TweetController {
         "the tweets",
         scope,
         size,
-        reader.tweets(new TweetFilter(owner, place), after, size + 1),
+        reader.tweets(placements.current(), new TweetFilter(owner, place), after, size + 1),
         row -> new Keyset(row.occurredAt(), row.id()));
   }
 
@@ -171,6 +180,8 @@ final class TweetController {
     String place = Params.location(location, violations);
     Params.wholeKey(ownerId, "owner_id", location, "location", violations);
     Params.requireValid(violations);
-    return pages.one("tweet with id " + id, reader.tweet(id, new TweetFilter(owner, place)));
+    return pages.one(
+        "tweet with id " + id,
+        reader.tweet(placements.current(), id, new TweetFilter(owner, place)));
   }
 }

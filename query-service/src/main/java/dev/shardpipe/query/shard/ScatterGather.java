@@ -4,13 +4,14 @@ import dev.failsafe.CircuitBreaker;
 import dev.shardpipe.query.config.QueryConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -31,15 +33,19 @@ import org.slf4j.LoggerFactory;
  * shard whose circuit breaker is open ({@link ShardBreakers}) is not asked at all and is missing at
  * once.
  *
- * <p>Runs on Micronaut's blocking executor because JDBC blocks. Each call is timed in the metric
- * {@value #TIMER} with tags {@code shard} and {@code outcome} ({@code ok} or a {@link
- * ShardFailure}).
+ * <p>The calls run on the bounded shard executor ({@link ShardExecutorFactory}) because JDBC
+ * blocks; when it refuses a call the request fails at once with {@link ShardsOverloadedException}.
+ * Each call is timed in the metric {@value #TIMER} with tags {@code shard} and {@code outcome}
+ * ({@code ok} or a {@link ShardFailure}).
  */
 @Singleton
 final class ScatterGather {
 
   /** The name of the per-shard call timer. */
   static final String TIMER = "shardpipe.query.shard.calls";
+
+  /** The name of the counter of requests refused because the shard executor was full. */
+  static final String REFUSED = "shardpipe.query.refused";
 
   private static final Logger LOG = LoggerFactory.getLogger(ScatterGather.class);
 
@@ -64,7 +70,7 @@ final class ScatterGather {
   ScatterGather(
       ShardPools pools,
       ShardBreakers breakers,
-      @Named(TaskExecutors.BLOCKING) ExecutorService executor,
+      @Named(ShardExecutorFactory.NAME) ExecutorService executor,
       QueryConfiguration config,
       MeterRegistry meterRegistry) {
     this.pools = pools;
@@ -80,6 +86,7 @@ final class ScatterGather {
    *
    * @throws IllegalStateException if a call fails with anything but an {@link SQLException}, which
    *     is a bug rather than an unavailable shard, or if the waiting thread is interrupted
+   * @throws ShardsOverloadedException if the shard executor refused a call; none of them then runs
    */
   <T> Answers<T> ask(List<String> shards, ShardCall<T> call) {
     return start(shards, call, config.queryTimeout(), true).await();
@@ -92,14 +99,32 @@ final class ScatterGather {
    * @param probes whether the outcomes count in the shards' circuit breakers; false for slow work
    *     such as counting rows, whose timeouts say nothing about whether the shard is reachable. An
    *     open breaker skips its shard either way.
+   * @throws ShardsOverloadedException if the shard executor refused a call; the calls already
+   *     started are cancelled and their breaker permits returned
    */
   <T> Pending<T> start(List<String> shards, ShardCall<T> call, Duration timeout, boolean probes) {
     long started = System.nanoTime();
     Map<String, Future<T>> calls = new LinkedHashMap<>();
-    for (String shard : shards) {
-      CircuitBreaker<Object> breaker = breakers.of(shard);
-      boolean permitted = probes ? breaker.tryAcquirePermit() : !breaker.isOpen();
-      calls.put(shard, permitted ? executor.submit(() -> callOn(shard, call)) : null);
+    List<String> permits = new ArrayList<>();
+    try {
+      for (String shard : shards) {
+        CircuitBreaker<Object> breaker = breakers.of(shard);
+        boolean permitted = probes ? breaker.tryAcquirePermit() : !breaker.isOpen();
+        if (permitted && probes) {
+          permits.add(shard);
+        }
+        calls.put(shard, permitted ? executor.submit(() -> callOn(shard, call)) : null);
+      }
+    } catch (RejectedExecutionException e) {
+      for (Future<T> future : calls.values()) {
+        if (future != null) {
+          future.cancel(true);
+        }
+      }
+      permits.forEach(breakers::untried);
+      meterRegistry.counter(REFUSED, "reason", "executor-full").increment();
+      LOG.debug("shard executor full, request for shards {} refused", shards);
+      throw new ShardsOverloadedException(config.executorThreads(), config.executorQueue());
     }
     return new Pending<>(shards, calls, started, started + timeout.toNanos(), timeout, probes);
   }
@@ -205,8 +230,11 @@ final class ScatterGather {
     private void failed(
         String shard, ShardFailure failure, String what, Map<String, ShardFailure> failures) {
       // While the breaker is closed a failure is news; once it opens, its own log line says so
-      // once instead of a warning per request.
-      if (!probes || breakers.of(shard).isClosed() || failure == ShardFailure.FAILED) {
+      // once instead of a warning per request. A busy pool is load, not news about the shard;
+      // the call timer counts it.
+      if (failure == ShardFailure.BUSY) {
+        LOG.debug("shard [{}] {}", shard, what);
+      } else if (!probes || breakers.of(shard).isClosed() || failure == ShardFailure.FAILED) {
         LOG.warn("shard [{}] {}", shard, what);
       } else {
         LOG.debug("shard [{}] {}", shard, what);
@@ -217,17 +245,11 @@ final class ScatterGather {
     }
 
     /** Reports a call's outcome to the shard's breaker, which also returns a half-open permit. */
-    private void settle(String shard, ShardFailure failure) {
+    private void settle(String shard, @Nullable ShardFailure failure) {
       if (!probes || calls.get(shard) == null) {
         return;
       }
-      CircuitBreaker<Object> breaker = breakers.of(shard);
-      if (failure == ShardFailure.TIMEOUT || failure == ShardFailure.UNREACHABLE) {
-        breaker.recordFailure();
-      } else {
-        // An answer, even an SQL error, shows the shard is reachable.
-        breaker.recordSuccess();
-      }
+      breakers.record(shard, failure);
     }
 
     private void record(String shard, ShardFailure failure) {
@@ -241,12 +263,27 @@ final class ScatterGather {
   }
 
   private <T> T callOn(String shard, ShardCall<T> call) throws SQLException {
-    try (Connection connection = pools.pool(shard).getConnection()) {
+    try (Connection connection = connect(shard)) {
       return call.call(connection, shard);
     }
   }
 
+  private Connection connect(String shard) throws SQLException {
+    try {
+      return pools.pool(shard).getConnection();
+    } catch (SQLTransientConnectionException e) {
+      // No connection failed, and every one the pool may open is open: all were in use.
+      if (e.getCause() == null && pools.saturated(shard)) {
+        throw new PoolSaturatedException(shard, e);
+      }
+      throw e;
+    }
+  }
+
   static ShardFailure classify(SQLException e) {
+    if (e instanceof PoolSaturatedException) {
+      return ShardFailure.BUSY;
+    }
     if (e instanceof SQLTransientConnectionException) {
       // HikariCP's "connection is not available": with a cause, opening a connection failed;
       // without one, none failed yet: every connection stayed busy, or the one being opened hung.

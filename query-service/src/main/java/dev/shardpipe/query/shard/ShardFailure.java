@@ -9,7 +9,12 @@ public enum ShardFailure {
   /** The shard answered with an error, such as a missing table. */
   FAILED("failed to answer"),
   /** Not asked: its circuit breaker is open after repeated timeouts or connection failures. */
-  OPEN("is skipped while it keeps failing (circuit breaker open)");
+  OPEN("is skipped while it keeps failing (circuit breaker open)"),
+  /**
+   * Not reached: every connection of its pool stayed in use by other requests for {@code
+   * shardpipe.query.connection-timeout}. Says nothing about the shard's health.
+   */
+  BUSY("is busy: every connection to it is in use");
 
   private final String description;
 

@@ -1,6 +1,7 @@
 package dev.shardpipe.query.shard;
 
 import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.placement.PlacementSource;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
@@ -20,6 +21,10 @@ import reactor.core.scheduler.Schedulers;
  * shards}, with each shard's own status under it: UP when a pooled connection is valid within the
  * query timeout, DOWN otherwise, with its partitions and, when DOWN, what failed.
  *
+ * <p>Each check asks the shards of the current placement, each with the partitions placed on it, so
+ * a shard added to the catalog appears here as soon as the service sees the change (with no
+ * partitions until one is moved to it), and a removed one disappears.
+ *
  * <p>The entry is UP while at least one shard is: the service then still answers merged reads
  * (marked partial) and routed reads to the shards that are up, and taking it out of a load balancer
  * would not help, since every instance sees the same shards. It is DOWN, and readiness with it,
@@ -34,15 +39,15 @@ final class ShardHealthIndicator implements HealthIndicator {
   static final String NAME = "shards";
 
   private final ScatterGather shards;
-  private final Placement placement;
+  private final PlacementSource placements;
   private final ExecutorService executor;
 
   ShardHealthIndicator(
       ScatterGather shards,
-      Placement placement,
+      PlacementSource placements,
       @Named(TaskExecutors.BLOCKING) ExecutorService executor) {
     this.shards = shards;
-    this.placement = placement;
+    this.placements = placements;
     this.executor = executor;
   }
 
@@ -53,6 +58,7 @@ final class ShardHealthIndicator implements HealthIndicator {
   }
 
   private HealthResult check() {
+    Placement placement = placements.current();
     Answers<Boolean> answers = shards.ask(placement.shards(), (c, shard) -> c.isValid(1));
     Map<String, Object> details = new LinkedHashMap<>();
     boolean anyUp = false;

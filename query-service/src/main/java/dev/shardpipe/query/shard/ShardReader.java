@@ -24,14 +24,16 @@ import java.util.UUID;
 import java.util.function.IntPredicate;
 
 /**
- * The reads of SPEC 7, shard by shard. Decides from routing and placement (SPEC 4) which shards a
- * read must ask, asks them in parallel, and returns each shard's rows newest first; merging them
- * into a page is the caller's.
+ * The reads of docs/query-service.md, shard by shard. Decides from routing and the placement a
+ * request took which shards a read must ask, asks them in parallel, and returns each shard's rows
+ * newest first; merging them into a page is the caller's.
  *
- * <p>Every statement is restricted to the partitions placed on the shard it runs on ({@code
- * partition = ANY(?)}), and to the one partition a routed read names. A shard therefore answers
- * only for what placement says it owns: once partitions move between shards (SPEC 4 roadmap), rows
- * of a partition still being copied are neither read twice nor read from the wrong shard.
+ * <p>Every statement is restricted to the partitions that placement puts on the shard it runs on
+ * ({@code partition = ANY(?)}), and to the one partition a routed read names. A shard therefore
+ * answers only for what that placement version says it owns: while a partition moves, its rows are
+ * on two shards at once, and one placement per request is what keeps them from being read twice or
+ * from the wrong shard (docs/elasticity.md). The caller takes the placement once per request and
+ * passes it to every call of that request.
  *
  * <p>Lists use keyset pagination: {@code (occurred_at, id) < (?, ?) ORDER BY occurred_at DESC, id
  * DESC LIMIT ?}, which the {@code *_newest} indexes of the V1 migration serve without scanning
@@ -73,16 +75,13 @@ public final class ShardReader {
                   instant(rs, "ingested_at")));
 
   private final Routing routing;
-  private final Placement placement;
   private final ScatterGather shards;
   private final Duration queryTimeout;
   private final int queryTimeoutSeconds;
   private final Duration statsTimeout;
 
-  ShardReader(
-      Routing routing, Placement placement, ScatterGather shards, QueryConfiguration config) {
+  ShardReader(Routing routing, ScatterGather shards, QueryConfiguration config) {
     this.routing = routing;
-    this.placement = placement;
     this.shards = shards;
     this.queryTimeout = config.queryTimeout();
     this.queryTimeoutSeconds = ShardPools.wholeSeconds(config.queryTimeout());
@@ -92,41 +91,46 @@ public final class ShardReader {
   /**
    * Reads a page of tweets from every shard the filter needs.
    *
+   * @param placement the request's placement
    * @param filter owner and location, each optional
    * @param after the position to continue after, or null for the newest
    * @param fetch rows to read per shard, {@code >= 1}
    * @return per shard, up to {@code fetch} rows newest first
    */
-  public Answers<List<TweetRow>> tweets(TweetFilter filter, @Nullable Keyset after, int fetch) {
-    return newestFirst(TWEETS, tweetTargets(filter), tweetKey(filter), after, fetch);
+  public Answers<List<TweetRow>> tweets(
+      Placement placement, TweetFilter filter, @Nullable Keyset after, int fetch) {
+    return newestFirst(TWEETS, tweetTargets(placement, filter), tweetKey(filter), after, fetch);
   }
 
   /**
    * Reads a page of file metadata from the shard of a user, or from every shard.
    *
+   * @param placement the request's placement
    * @param userId only files of this user, or null for any
    * @param after the position to continue after, or null for the newest
    * @param fetch rows to read per shard, {@code >= 1}
    * @return per shard, up to {@code fetch} rows newest first
    */
-  public Answers<List<FileRow>> files(@Nullable Long userId, @Nullable Keyset after, int fetch) {
-    return newestFirst(FILES, fileTargets(userId), fileKey(userId), after, fetch);
+  public Answers<List<FileRow>> files(
+      Placement placement, @Nullable Long userId, @Nullable Keyset after, int fetch) {
+    return newestFirst(FILES, fileTargets(placement, userId), fileKey(userId), after, fetch);
   }
 
   /**
    * Looks a tweet up: on the one shard its shard key routes to when the filter has both {@code
    * owner_id} and {@code location}, else on every shard, since an id alone does not tell its shard.
    *
+   * @param placement the request's placement
    * @param id the tweet's id
    * @param key the tweet's owner and location, both needed to route; a row with another key does
    *     not match
    * @return per shard asked, the row in a list of one, or an empty list
    */
-  public Answers<List<TweetRow>> tweet(UUID id, TweetFilter key) {
+  public Answers<List<TweetRow>> tweet(Placement placement, UUID id, TweetFilter key) {
     boolean routed = key.ownerId() != null && key.location() != null;
     return byId(
         TWEETS,
-        routed ? tweetTargets(key) : allPartitions(),
+        routed ? tweetTargets(placement, key) : allPartitions(placement),
         routed ? tweetKey(key) : List.of(),
         id);
   }
@@ -134,12 +138,13 @@ public final class ShardReader {
   /**
    * Looks a file up: on its user's shard when {@code userId} is given, else on every shard.
    *
+   * @param placement the request's placement
    * @param id the file's id
    * @param userId the file's user, or null when unknown; a row of another user does not match
    * @return per shard asked, the row in a list of one, or an empty list
    */
-  public Answers<List<FileRow>> file(UUID id, @Nullable Long userId) {
-    return byId(FILES, fileTargets(userId), fileKey(userId), id);
+  public Answers<List<FileRow>> file(Placement placement, UUID id, @Nullable Long userId) {
+    return byId(FILES, fileTargets(placement, userId), fileKey(userId), id);
   }
 
   /**
@@ -148,11 +153,28 @@ public final class ShardReader {
    * at most {@code shardpipe.query.stats-timeout}, and a count that takes long says nothing about
    * whether the shard is reachable, so it does not count in the shard's circuit breaker.
    *
+   * <p>Every shard of the placement is asked, one that holds no partition too (it answers with
+   * nothing, which shows it is reachable). Rows are counted in the partitions placed on each shard;
+   * applied offsets are read for those and for the partitions a move is bringing to the shard,
+   * whose lag tells how far the move's target is behind.
+   *
+   * @param placement the request's placement
+   * @param incoming per shard, partitions moving to it that are not placed on it yet; may be empty
    * @param topic the events topic, the key of {@code applied_offsets}
    * @return per shard, its offsets and counts, each with its own missing shards
    */
-  public StatsReads stats(String topic) {
-    Map<String, List<Integer>> targets = allPartitions();
+  public StatsReads stats(Placement placement, Map<String, List<Integer>> incoming, String topic) {
+    Map<String, List<Integer>> targets = new LinkedHashMap<>();
+    Map<String, List<Integer>> offsetTargets = new LinkedHashMap<>();
+    for (String shard : placement.shards()) {
+      List<Integer> owned = placement.partitionsOf(shard);
+      targets.put(shard, owned);
+      List<Integer> withIncoming = new ArrayList<>(owned);
+      incoming.getOrDefault(shard, List.of()).stream()
+          .filter(p -> !owned.contains(p))
+          .forEach(withIncoming::add);
+      offsetTargets.put(shard, List.copyOf(withIncoming));
+    }
     List<String> asked = List.copyOf(targets.keySet());
     ScatterGather.Pending<Map<Integer, Long>> offsets =
         shards.start(
@@ -165,7 +187,7 @@ public final class ShardReader {
                             + " WHERE partition = ANY(?) AND topic = ?",
                         queryTimeoutSeconds),
                     c,
-                    targets.get(shard),
+                    offsetTargets.get(shard),
                     topic),
             queryTimeout,
             true);
@@ -279,32 +301,36 @@ public final class ShardReader {
     return userId == null ? List.of() : List.of(new Equals("user_id", userId));
   }
 
-  private Map<String, List<Integer>> fileTargets(@Nullable Long userId) {
-    return userId == null ? allPartitions() : onePartition(routing.partitionForFile(userId));
+  private Map<String, List<Integer>> fileTargets(Placement placement, @Nullable Long userId) {
+    return userId == null
+        ? allPartitions(placement)
+        : onePartition(placement, routing.partitionForFile(userId));
   }
 
-  private Map<String, List<Integer>> tweetTargets(TweetFilter filter) {
+  private Map<String, List<Integer>> tweetTargets(Placement placement, TweetFilter filter) {
     if (filter.location() == null) {
       // An owner's tweets may come from any location, so no partition can be ruled out.
-      return allPartitions();
+      return allPartitions(placement);
     }
     if (filter.ownerId() != null) {
-      return onePartition(routing.partitionForTweet(filter.location(), filter.ownerId()));
+      return onePartition(
+          placement, routing.partitionForTweet(filter.location(), filter.ownerId()));
     }
     PartitionRange range = routing.partitionsForLocation(filter.location());
-    return partitionsWhere(range::contains);
+    return partitionsWhere(placement, range::contains);
   }
 
-  private Map<String, List<Integer>> onePartition(int partition) {
+  private static Map<String, List<Integer>> onePartition(Placement placement, int partition) {
     return Map.of(placement.shardOf(partition), List.of(partition));
   }
 
-  private Map<String, List<Integer>> allPartitions() {
-    return partitionsWhere(p -> true);
+  private static Map<String, List<Integer>> allPartitions(Placement placement) {
+    return partitionsWhere(placement, p -> true);
   }
 
   /** The shards holding matching partitions, in placement order, each with its matches. */
-  private Map<String, List<Integer>> partitionsWhere(IntPredicate wanted) {
+  private static Map<String, List<Integer>> partitionsWhere(
+      Placement placement, IntPredicate wanted) {
     Map<String, List<Integer>> targets = new LinkedHashMap<>();
     for (String shard : placement.shards()) {
       List<Integer> matches = new ArrayList<>();

@@ -6,12 +6,16 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import java.util.List;
 
 /**
- * The body of {@code GET /stats} (SPEC 7).
+ * The body of {@code GET /stats} (docs/query-service.md).
  *
  * @param topic the events topic
+ * @param version the placement version every number of this answer was read with: which partitions
+ *     each shard holds, and which moves are under way
  * @param kafkaAnswered whether Kafka reported the topic's end offsets in time; when not, every end
  *     offset and lag is {@code null}
- * @param shards every shard of the placement, in placement order
+ * @param shards every shard of the placement, in placement order, each with the partitions placed
+ *     on it
+ * @param moves the moves under way, by id
  * @param totals sums over every shard; a total is {@code null} when one of its parts is
  * @param partial true when any number of this answer is {@code null}: a shard did not answer, a
  *     shard's rows were not counted in time, or Kafka did not answer
@@ -24,8 +28,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Stats(
     String topic,
+    long version,
     boolean kafkaAnswered,
     List<ShardStats> shards,
+    List<MoveStats> moves,
     Totals totals,
     boolean partial,
     List<String> missingShards,

@@ -1,7 +1,9 @@
 package dev.shardpipe.query.stats;
 
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.catalog.CatalogWatcher;
+import dev.shardpipe.catalog.Move;
 import dev.shardpipe.core.config.PipelineConfiguration;
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.shard.ShardReader;
 import dev.shardpipe.query.shard.StatsReads;
@@ -29,8 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds {@code GET /stats} (SPEC 7): each shard's rows and applied offsets, read from the shard,
- * against the topic's end offsets, read from Kafka at the same time.
+ * Builds {@code GET /stats} (docs/query-service.md): each shard's rows and applied offsets, read
+ * from the shard, against the topic's end offsets, read from Kafka at the same time; and the moves
+ * under way, each with how far its target shard is behind on the partition it receives. Every
+ * request takes one placement, so the shards, their partitions and the moves agree with each other
+ * and with the {@code version} reported.
  *
  * <p>Lag is {@code end_offset - applied_offset}, with an applied offset of 0 for a partition its
  * writer has not applied yet, since the writer then starts at the beginning of the partition. The
@@ -48,7 +53,7 @@ public final class StatsCollector {
   private static final Logger LOG = LoggerFactory.getLogger(StatsCollector.class);
 
   private final ShardReader reader;
-  private final Placement placement;
+  private final CatalogWatcher catalog;
   private final Properties kafka;
   private final String topic;
   private final Duration timeout;
@@ -56,12 +61,12 @@ public final class StatsCollector {
 
   StatsCollector(
       ShardReader reader,
-      Placement placement,
+      CatalogWatcher catalog,
       KafkaDefaultConfiguration kafka,
       PipelineConfiguration pipeline,
       QueryConfiguration config) {
     this.reader = reader;
-    this.placement = placement;
+    this.catalog = catalog;
     this.kafka = kafka.getConfig();
     this.topic = pipeline.topic();
     this.timeout = config.queryTimeout();
@@ -77,8 +82,13 @@ public final class StatsCollector {
    */
   public Stats collect() {
     long deadline = System.nanoTime() + timeout.toNanos();
-    EndOffsetsRequest ends = requestEndOffsets();
-    StatsReads reads = reader.stats(topic);
+    CatalogSnapshot placement = catalog.current();
+    EndOffsetsRequest ends = requestEndOffsets(placement.partitions());
+    Map<String, List<Integer>> incoming = new HashMap<>();
+    for (Move move : placement.activeMoves()) {
+      incoming.computeIfAbsent(move.to(), s -> new ArrayList<>()).add(move.partition());
+    }
+    StatsReads reads = reader.stats(placement, incoming, topic);
     Map<Integer, Long> endOffsets = awaitEndOffsets(ends, deadline);
 
     List<ShardStats> shards = new ArrayList<>();
@@ -127,11 +137,30 @@ public final class StatsCollector {
     }
     Long totalEnd =
         endOffsets == null ? null : endOffsets.values().stream().mapToLong(Long::longValue).sum();
+    List<MoveStats> moves = new ArrayList<>();
+    for (Move move : placement.activeMoves()) {
+      Map<Integer, Long> applied = reads.appliedOffsets().answers().get(move.to());
+      Long end = endOffsets == null ? null : endOffsets.get(move.partition());
+      Long lag =
+          end == null || applied == null ? null : end - applied.getOrDefault(move.partition(), 0L);
+      moves.add(
+          new MoveStats(
+              move.id(),
+              move.partition(),
+              move.from(),
+              move.to(),
+              move.state().label(),
+              move.rowsCopied(),
+              lag,
+              move.startedAt()));
+    }
     List<String> missing = reads.appliedOffsets().missing();
     return new Stats(
         topic,
+        placement.version(),
         endOffsets != null,
         shards,
+        moves,
         new Totals(
             RowCounts.of(totalTweets.value(), totalFiles.value()),
             totalApplied.value(),
@@ -165,9 +194,9 @@ public final class StatsCollector {
     }
   }
 
-  private EndOffsetsRequest requestEndOffsets() {
+  private EndOffsetsRequest requestEndOffsets(int partitions) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    for (int partition = 0; partition < placement.partitions(); partition++) {
+    for (int partition = 0; partition < partitions; partition++) {
       request.put(new TopicPartition(topic, partition), OffsetSpec.latest());
     }
     Admin client = null;

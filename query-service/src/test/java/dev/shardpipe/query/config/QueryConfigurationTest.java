@@ -25,7 +25,10 @@ class QueryConfigurationTest {
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         3,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        16,
+        64,
+        Duration.ofSeconds(1));
   }
 
   private static QueryConfiguration valid() {
@@ -45,7 +48,10 @@ class QueryConfigurationTest {
             Duration.parse("PT" + QueryConfiguration.DEFAULT_RETRY_AFTER.toUpperCase()),
             Duration.parse("PT" + QueryConfiguration.DEFAULT_STATS_TIMEOUT.toUpperCase()),
             QueryConfiguration.DEFAULT_BREAKER_FAILURES,
-            Duration.parse("PT" + QueryConfiguration.DEFAULT_BREAKER_DELAY.toUpperCase()));
+            Duration.parse("PT" + QueryConfiguration.DEFAULT_BREAKER_DELAY.toUpperCase()),
+            QueryConfiguration.DEFAULT_EXECUTOR_THREADS,
+            QueryConfiguration.DEFAULT_EXECUTOR_QUEUE,
+            Duration.parse("PT" + QueryConfiguration.DEFAULT_STATS_MAX_AGE.toUpperCase()));
     assertThat(config.usesDefaultCursorSecret()).isTrue();
     assertThat(valid().usesDefaultCursorSecret()).isFalse();
   }
@@ -134,7 +140,10 @@ class QueryConfigurationTest {
                     Duration.ofSeconds(5),
                     Duration.ofSeconds(-1),
                     3,
-                    Duration.ofSeconds(5)))
+                    Duration.ofSeconds(5),
+                    16,
+                    64,
+                    Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("shardpipe.query.stats-timeout must be positive, was PT-1S");
   }
@@ -150,7 +159,10 @@ class QueryConfigurationTest {
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         failures,
-        delay);
+        delay,
+        16,
+        64,
+        Duration.ofSeconds(1));
   }
 
   @Test

@@ -29,6 +29,14 @@ import java.time.Duration;
  * @param writeConcurrency how many partitions of one poll are decoded and written at the same time,
  *     each in its own transaction on its own connection; a partition's batches still commit in
  *     offset order; default {@value #DEFAULT_WRITE_CONCURRENCY}
+ * @param catalogTimeout how long start-up waits for the catalog before it fails; default {@value
+ *     #DEFAULT_CATALOG_TIMEOUT}
+ * @param cutoverLag how many records a partition arriving by a move may still lag when this writer
+ *     asks for the cutover; the smaller, the shorter the moment the partition's newest rows are not
+ *     yet readable; default {@value #DEFAULT_CUTOVER_LAG}
+ * @param readerGrace how long after a partition has moved away its old copy is kept at least, so
+ *     that a read that took the old placement just before the switch still finds its rows; at least
+ *     query-service's query timeout; default {@value #DEFAULT_READER_GRACE}
  */
 @ConfigurationProperties(WriterConfiguration.PREFIX)
 public record WriterConfiguration(
@@ -39,7 +47,10 @@ public record WriterConfiguration(
     @Bindable(defaultValue = DEFAULT_SHUTDOWN_TIMEOUT) Duration shutdownTimeout,
     @Bindable(defaultValue = "" + DEFAULT_POOL_SIZE) int poolSize,
     @Bindable(defaultValue = DEFAULT_CONNECTION_TIMEOUT) Duration connectionTimeout,
-    @Bindable(defaultValue = "" + DEFAULT_WRITE_CONCURRENCY) int writeConcurrency) {
+    @Bindable(defaultValue = "" + DEFAULT_WRITE_CONCURRENCY) int writeConcurrency,
+    @Bindable(defaultValue = DEFAULT_CATALOG_TIMEOUT) Duration catalogTimeout,
+    @Bindable(defaultValue = "" + DEFAULT_CUTOVER_LAG) long cutoverLag,
+    @Bindable(defaultValue = DEFAULT_READER_GRACE) Duration readerGrace) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.writer";
@@ -72,6 +83,15 @@ public record WriterConfiguration(
   /** Default wait for a connection: {@value}. */
   public static final String DEFAULT_CONNECTION_TIMEOUT = "2s";
 
+  /** Default wait for the catalog at start-up: {@value}. */
+  public static final String DEFAULT_CATALOG_TIMEOUT = "60s";
+
+  /** Default lag at which a partition arriving by a move is cut over: {@value} records. */
+  public static final long DEFAULT_CUTOVER_LAG = 1_000;
+
+  /** Default time an old copy of a moved partition is kept at least: {@value}. */
+  public static final String DEFAULT_READER_GRACE = "5s";
+
   private static final Duration HIKARI_MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
   /**
@@ -84,6 +104,12 @@ public record WriterConfiguration(
     requirePositive("retry-initial-backoff", retryInitialBackoff);
     requirePositive("retry-max-backoff", retryMaxBackoff);
     requirePositive("shutdown-timeout", shutdownTimeout);
+    requirePositive("catalog-timeout", catalogTimeout);
+    requirePositive("reader-grace", readerGrace);
+    if (cutoverLag < 0) {
+      throw new IllegalArgumentException(
+          PREFIX + ".cutover-lag must be at least 0, was " + cutoverLag);
+    }
     if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
       throw new IllegalArgumentException(
           PREFIX

@@ -1,24 +1,10 @@
 package dev.shardpipe.writer.config;
 
-import java.util.List;
-
 /**
- * The shard this writer owns, checked against the placement at start-up.
+ * The shard this writer owns, checked against the catalog at start-up. Which partitions it applies
+ * changes as partitions move; the writer follows the catalog's assignment (docs/elasticity.md).
  *
  * @param name the shard's name, such as {@code eu}
- * @param partitions the partitions placed on it, ascending
+ * @param url the JDBC URL of its database, from the catalog
  */
-public record WriterShard(String name, List<Integer> partitions) {
-
-  /**
-   * Copies the partition list.
-   *
-   * @throws IllegalArgumentException if no partition is placed on the shard
-   */
-  public WriterShard {
-    partitions = List.copyOf(partitions);
-    if (partitions.isEmpty()) {
-      throw new IllegalArgumentException("shard " + name + " has no partitions");
-    }
-  }
-}
+public record WriterShard(String name, String url) {}

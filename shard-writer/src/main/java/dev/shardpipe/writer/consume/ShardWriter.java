@@ -4,12 +4,18 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
+import dev.shardpipe.catalog.CatalogClient;
+import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.catalog.CatalogWatcher;
+import dev.shardpipe.catalog.Move;
+import dev.shardpipe.catalog.MoveState;
 import dev.shardpipe.core.config.PipelineConfiguration;
-import dev.shardpipe.core.config.TopicLayout;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.move.MoveSteps;
 import dev.shardpipe.store.AppliedBatch;
+import dev.shardpipe.store.PartitionFencedException;
 import dev.shardpipe.store.RefusedEvent;
 import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.store.SqlErrors;
@@ -21,6 +27,7 @@ import dev.shardpipe.writer.redirect.RecordRedirector;
 import dev.shardpipe.writer.redirect.Redirect;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,8 +36,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +49,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -51,9 +60,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer of one shard (SPEC 8): consumes exactly the partitions placed on it, resumes each from
- * the shard's {@code applied_offsets}, and for every partition of every poll sends dead letters and
- * forwards, then commits the partition's rows and next offset in one transaction.
+ * The writer of one shard (SPEC 8): consumes exactly the partitions the catalog assigns it, resumes
+ * each from the shard's {@code applied_offsets}, and for every partition of every poll sends dead
+ * letters and forwards, then commits the partition's rows and next offset in one transaction.
+ *
+ * <p>The assignment follows the catalog as partitions move (docs/elasticity.md): between polls the
+ * writer compares it with the newest catalog snapshot, adds arriving partitions (seeking each to
+ * its applied offset) and drops leaving ones, without touching the others. It also runs the move
+ * steps that concern its own database: as a move's target it asks for the cutover once caught up
+ * and switches the placement once it has applied up to the source's final offset; as a source it
+ * fences itself off the partition and, once no reader uses it, drops its old copy. A commit refused
+ * because the partition is fenced ({@link PartitionFencedException}) drops the partition instead of
+ * stopping the writer.
  *
  * <p>Database and Kafka errors that go away by themselves are retried with capped exponential
  * backoff, holding the same batch: nothing is skipped and nothing is committed until the whole
@@ -63,6 +81,7 @@ import org.slf4j.LoggerFactory;
  * error stops the writer with a message naming shard, partition and offsets; {@link #termination()}
  * then completes exceptionally.
  */
+@Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Context
 public final class ShardWriter {
 
@@ -91,7 +110,10 @@ public final class ShardWriter {
   private final RecordRedirector redirector;
   private final WriterMetrics metrics;
   private final Supplier<Consumer<byte[], byte[]>> consumers;
-  private final AdminClient admin;
+  private final CatalogWatcher catalog;
+  private final MoveSteps moves;
+  private final ExecutorService cleaner;
+  private final Set<Long> cleaning = ConcurrentHashMap.newKeySet();
   private final Thread thread;
   private final ExecutorService partitionWriters;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -103,6 +125,18 @@ public final class ShardWriter {
    */
   private final Map<Integer, Long> expectedOffsets = new ConcurrentHashMap<>();
 
+  /** The partitions the consumer is assigned; the loop thread's own. */
+  private final SortedSet<Integer> assignment = new TreeSet<>();
+
+  /**
+   * Partitions whose offset row this shard found fenced: they have moved away, or are moving, and
+   * are not applied until a newer catalog version brings them back.
+   */
+  private final Set<Integer> fenced = ConcurrentHashMap.newKeySet();
+
+  private volatile long followedVersion = -1;
+  private volatile boolean reassign;
+  private volatile List<Integer> assignmentView = List.of();
   private volatile boolean stopping;
   private volatile boolean failing;
   private volatile State state = State.STARTING;
@@ -119,7 +153,8 @@ public final class ShardWriter {
       RecordRedirector redirector,
       WriterMetrics metrics,
       Supplier<Consumer<byte[], byte[]>> consumers,
-      AdminClient admin) {
+      CatalogWatcher catalog,
+      MoveSteps moves) {
     this.shard = shard;
     this.pipeline = pipeline;
     this.config = config;
@@ -129,8 +164,16 @@ public final class ShardWriter {
     this.redirector = redirector;
     this.metrics = metrics;
     this.consumers = consumers;
-    this.admin = admin;
+    this.catalog = catalog;
+    this.moves = moves;
     this.thread = new Thread(this::run, "shard-writer-" + shard.name());
+    this.cleaner =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread t = new Thread(task, "shard-writer-" + shard.name() + "-cleaner");
+              t.setDaemon(true);
+              return t;
+            });
     AtomicInteger writers = new AtomicInteger();
     this.partitionWriters =
         Executors.newFixedThreadPool(
@@ -145,15 +188,12 @@ public final class ShardWriter {
   }
 
   /**
-   * Checks the topic's partition count, then starts the loop on its own thread.
-   *
-   * @throws IllegalStateException if the topic is missing or has another partition count than P
-   * @throws InterruptedException if interrupted while waiting for Kafka
+   * Starts the loop on its own thread; the topic's partition count was checked when the shard was
+   * resolved.
    */
   @PostConstruct
-  void start() throws InterruptedException {
-    TopicLayout.verify(
-        admin, pipeline.topic(), pipeline.partitions(), pipeline.topicCheckTimeout());
+  void start() {
+    catalog.addListener(this::catalogChanged);
     thread.start();
   }
 
@@ -173,6 +213,15 @@ public final class ShardWriter {
    */
   public WriterShard shard() {
     return shard;
+  }
+
+  /**
+   * Returns the partitions the writer applies now.
+   *
+   * @return the partitions, ascending
+   */
+  public List<Integer> assignment() {
+    return assignmentView;
   }
 
   /**
@@ -220,6 +269,21 @@ public final class ShardWriter {
       thread.join(config.shutdownTimeout().toMillis());
     }
     partitionWriters.shutdownNow();
+    cleaner.shutdownNow();
+  }
+
+  /**
+   * A new catalog version: wake the loop from its poll, so that an assignment change or a move step
+   * is acted on at once rather than after the poll's timeout.
+   */
+  private void catalogChanged(CatalogSnapshot snapshot) {
+    if (snapshot.version() != followedVersion) {
+      reassign = true;
+      Consumer<byte[], byte[]> current = consumer;
+      if (current != null) {
+        current.wakeup();
+      }
+    }
   }
 
   private void run() {
@@ -235,20 +299,30 @@ public final class ShardWriter {
             store.migrate();
             return null;
           });
-      Map<Integer, Long> applied =
-          retry(-1, "reading applied_offsets", () -> store.appliedOffsets(shard.partitions()));
-      assignAndSeek(kafka, applied);
       state = State.RUNNING;
       while (!stopping) {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-          records = kafka.poll(config.pollTimeout());
-        } catch (OffsetOutOfRangeException e) {
-          resumeFromEarliest(kafka, e);
-          continue;
+        if (reassign || catalog.current().version() != followedVersion) {
+          follow(kafka, catalog.current());
         }
-        processAll(records);
-        updateLag(kafka);
+        if (assignment.isEmpty()) {
+          idle();
+        } else {
+          ConsumerRecords<byte[], byte[]> records;
+          try {
+            records = kafka.poll(config.pollTimeout());
+          } catch (OffsetOutOfRangeException e) {
+            resumeFromEarliest(kafka, e);
+            continue;
+          } catch (WakeupException e) {
+            if (stopping) {
+              break;
+            }
+            continue;
+          }
+          processAll(records);
+          updateLag(kafka);
+        }
+        takePart(kafka, catalog.current());
       }
       finish(null);
     } catch (WakeupException e) {
@@ -354,19 +428,54 @@ public final class ShardWriter {
     }
   }
 
-  private void assignAndSeek(Consumer<byte[], byte[]> kafka, Map<Integer, Long> applied) {
+  /**
+   * Brings the consumer's assignment to what the catalog gives this shard now. Partitions that stay
+   * keep their positions (KafkaConsumer#assign keeps the state of partitions assigned before);
+   * arriving ones are sought to their applied offset, or to the beginning when the shard has
+   * applied nothing of them; leaving ones are forgotten. A partition found fenced here is left out
+   * until a newer catalog version: a move away from this shard has fenced it.
+   */
+  private void follow(Consumer<byte[], byte[]> kafka, CatalogSnapshot snapshot)
+      throws InterruptedException {
+    reassign = false;
+    if (snapshot.version() != followedVersion) {
+      fenced.clear();
+    }
+    SortedSet<Integer> desired = new TreeSet<>(snapshot.assignmentOf(shard.name()));
+    desired.removeAll(fenced);
+    SortedSet<Integer> arriving = new TreeSet<>(desired);
+    arriving.removeAll(assignment);
+    SortedSet<Integer> leaving = new TreeSet<>(assignment);
+    leaving.removeAll(desired);
+    Map<Integer, Long> applied =
+        arriving.isEmpty()
+            ? Map.of()
+            : retry(-1, "reading applied_offsets", () -> store.appliedOffsets(arriving));
+    if (!arriving.isEmpty()) {
+      // Every partition this shard applies has its child tables from the start, written to or
+      // not, so that readers of the whole partition (SQL over every shard) never miss a table.
+      retry(
+          -1,
+          "creating the child tables of " + arriving,
+          () -> {
+            store.ensurePartitions(arriving);
+            return null;
+          });
+    }
     List<TopicPartition> assigned = new ArrayList<>();
-    for (int partition : shard.partitions()) {
+    for (int partition : desired) {
       assigned.add(new TopicPartition(pipeline.topic(), partition));
     }
     kafka.assign(assigned);
     List<TopicPartition> fromStart = new ArrayList<>();
-    for (TopicPartition tp : assigned) {
-      Long next = applied.get(tp.partition());
+    for (int partition : arriving) {
+      TopicPartition tp = new TopicPartition(pipeline.topic(), partition);
+      Long next = applied.get(partition);
       if (next == null) {
+        expectedOffsets.remove(partition);
         fromStart.add(tp);
       } else {
-        expectedOffsets.put(tp.partition(), next);
+        expectedOffsets.put(partition, next);
         kafka.seek(tp, next);
       }
     }
@@ -375,12 +484,114 @@ public final class ShardWriter {
     if (!fromStart.isEmpty()) {
       kafka.seekToBeginning(fromStart);
     }
-    LOG.info(
-        "shard [{}]: consuming partitions {} of {}, resuming from applied_offsets {}",
-        shard.name(),
-        shard.partitions(),
-        pipeline.topic(),
-        applied);
+    for (int partition : leaving) {
+      expectedOffsets.remove(partition);
+      metrics.forget(partition);
+    }
+    assignment.clear();
+    assignment.addAll(desired);
+    assignmentView = List.copyOf(desired);
+    followedVersion = snapshot.version();
+    if (!arriving.isEmpty() || !leaving.isEmpty() || followedVersion >= 0) {
+      LOG.info(
+          "shard [{}]: catalog version {}: applying partitions {} of {}{}{}",
+          shard.name(),
+          snapshot.version(),
+          desired,
+          pipeline.topic(),
+          arriving.isEmpty() ? "" : "; added " + arriving + " from applied_offsets " + applied,
+          leaving.isEmpty() ? "" : "; dropped " + leaving);
+    }
+  }
+
+  /** Nothing assigned: wait as long as a poll would, or until the catalog changes. */
+  private void idle() throws InterruptedException {
+    long until = System.nanoTime() + config.pollTimeout().toNanos();
+    while (!stopping && !reassign && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Runs the move steps that concern this shard's own database, as the catalog snapshot shows them.
+   * Each step is idempotent and changes the catalog only when its condition holds, so running them
+   * after every poll is cheap; a step that fails is logged and tried again after the next poll.
+   * Dropping an old copy may wait for readers and locks, so it runs on its own thread.
+   */
+  private void takePart(Consumer<byte[], byte[]> kafka, CatalogSnapshot snapshot) {
+    if (!catalog.connected() || snapshot.activeMoves().isEmpty()) {
+      return;
+    }
+    boolean changed = false;
+    for (Move move : snapshot.activeMoves()) {
+      try {
+        Move after = move;
+        if (move.to().equals(shard.name())) {
+          if (move.state() == MoveState.CATCHING_UP && assignment.contains(move.partition())) {
+            OptionalLong lag =
+                kafka.currentLag(new TopicPartition(pipeline.topic(), move.partition()));
+            if (lag.isPresent()) {
+              after = moves.requestCutoverIfCaughtUp(move, lag.getAsLong(), config.cutoverLag());
+            }
+          } else if (move.state() == MoveState.CUTOVER && move.finalOffset() != null) {
+            Long applied = expectedOffsets.get(move.partition());
+            after = moves.switchIfCaughtUp(move, applied == null ? 0L : applied);
+          }
+        } else if (move.from().equals(shard.name())) {
+          if (move.state() == MoveState.CUTOVER && move.finalOffset() == null) {
+            after = moves.fenceSource(move);
+          } else if (move.state() == MoveState.CLEANING && cleaning.add(move.id())) {
+            cleaner.execute(() -> clean(move));
+          }
+        }
+        changed |=
+            after.state() != move.state()
+                || !Objects.equals(after.finalOffset(), move.finalOffset());
+      } catch (SQLException | RuntimeException e) {
+        LOG.warn(
+            "shard [{}] partition [{}]: move [{}] step in state {} failed, tried again after the"
+                + " next poll: {}",
+            shard.name(),
+            move.partition(),
+            move.id(),
+            move.state().label(),
+            e.toString());
+      }
+    }
+    if (changed) {
+      reassign = true;
+      try {
+        catalog.refresh();
+      } catch (RuntimeException e) {
+        LOG.debug("shard [{}]: reading the catalog after a move step failed", shard.name(), e);
+      }
+    }
+  }
+
+  /** Drops a moved partition's old copy here once no reader uses it, trying every second. */
+  private void clean(Move move) {
+    try {
+      Move now = move;
+      while (!stopping && now.state() == MoveState.CLEANING) {
+        now = moves.cleanIfUnread(now);
+        if (now.state() == MoveState.CLEANING) {
+          Thread.sleep(1_000);
+          now = catalog.current().activeMoveOf(move.partition()).orElse(now);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn(
+          "shard [{}] partition [{}]: dropping the old copy of move [{}] failed, tried again"
+              + " later: {}",
+          shard.name(),
+          move.partition(),
+          move.id(),
+          e.toString());
+    } finally {
+      cleaning.remove(move.id());
+    }
   }
 
   /**
@@ -431,6 +642,10 @@ public final class ShardWriter {
                   return done;
                 });
       } catch (WriterFailure failure) {
+        if (failure.getCause() instanceof PartitionFencedException fence) {
+          leave(batch, fence);
+          return;
+        }
         if (!(failure.getCause() instanceof SQLException sql) || !SqlErrors.isDataError(sql)) {
           throw failure;
         }
@@ -465,6 +680,24 @@ public final class ShardWriter {
         applied.deletes(),
         applied.rowsWritten(),
         applied.alreadyCommitted() ? " (already committed by an earlier attempt)" : "");
+  }
+
+  /**
+   * The partition is fenced on this shard: a move has taken it (or is taking it) to another shard,
+   * and its target applies it from here on. The batch is dropped uncommitted and so is the
+   * partition, from the next turn of the loop on.
+   */
+  private void leave(PartitionBatch batch, PartitionFencedException fence) {
+    fenced.add(batch.partition());
+    reassign = true;
+    LOG.info(
+        "shard [{}] partition [{}]: fenced at offset {}, the partition has moved to another shard;"
+            + " dropping it and its batch at offsets {}..{}",
+        shard.name(),
+        batch.partition(),
+        fence.fencedOffset(),
+        batch.firstOffset(),
+        batch.nextOffset() - 1);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.shardpipe.writer.health;
 
-import com.zaxxer.hikari.HikariDataSource;
+import dev.shardpipe.writer.config.ShardPool;
 import dev.shardpipe.writer.config.WriterShard;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
@@ -21,22 +21,20 @@ import org.reactivestreams.Publisher;
  * Reports the shard's database in {@code /health} as {@code database}: UP when a connection from
  * the writer's pool answers PostgreSQL's validity check within a second, DOWN with the error
  * otherwise. Micronaut's own JDBC indicator only covers {@code datasources.*}, which the writer
- * does not use (its pool follows the placement).
+ * does not use (its pool's URL comes from the catalog).
  */
 @Singleton
 final class ShardDatabaseHealthIndicator implements HealthIndicator {
 
   private static final int VALIDITY_TIMEOUT_SECONDS = 1;
 
-  private final HikariDataSource dataSource;
+  private final ShardPool pool;
   private final WriterShard shard;
   private final ExecutorService blocking;
 
   ShardDatabaseHealthIndicator(
-      HikariDataSource dataSource,
-      WriterShard shard,
-      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
-    this.dataSource = dataSource;
+      ShardPool pool, WriterShard shard, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+    this.pool = pool;
     this.shard = shard;
     this.blocking = blocking;
   }
@@ -49,10 +47,9 @@ final class ShardDatabaseHealthIndicator implements HealthIndicator {
   private HealthResult check() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("shard", shard.name());
-    // Without the query string, where a password may be.
-    details.put("url", dataSource.getJdbcUrl().split("\\?", 2)[0]);
+    details.put("url", pool.displayUrl());
     HealthStatus status;
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = pool.dataSource().getConnection()) {
       status = c.isValid(VALIDITY_TIMEOUT_SECONDS) ? HealthStatus.UP : HealthStatus.DOWN;
       c.rollback();
     } catch (SQLException e) {

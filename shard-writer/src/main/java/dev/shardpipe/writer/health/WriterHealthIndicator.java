@@ -35,7 +35,7 @@ final class WriterHealthIndicator implements HealthIndicator {
         };
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("shard", writer.shard().name());
-    details.put("partitions", writer.shard().partitions());
+    details.put("partitions", writer.assignment());
     details.put("state", state.name());
     if (writer.lastError() != null) {
       details.put("lastError", writer.lastError());

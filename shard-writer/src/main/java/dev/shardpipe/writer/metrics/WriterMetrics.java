@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,17 +65,19 @@ public final class WriterMetrics {
   private final Counter invalid;
   private final Counter refused;
   private final Counter forwarded;
-  private final Map<Integer, AtomicLong> lags = new HashMap<>();
+  private final String shardName;
+  private final Map<Integer, AtomicLong> lags = new ConcurrentHashMap<>();
 
   /**
    * Registers the meters of one shard's writer.
    *
    * @param registry where the meters live
-   * @param shard the shard and its partitions, one lag gauge each
+   * @param shard the shard; a lag gauge per partition is added as partitions join it
    */
   public WriterMetrics(MeterRegistry registry, WriterShard shard) {
     this.registry = registry;
     String name = shard.name();
+    this.shardName = name;
     rowsWritten =
         Counter.builder(ROWS_WRITTEN)
             .description("Rows inserted or replaced plus tombstones written")
@@ -103,15 +105,6 @@ public final class WriterMetrics {
             .description("Records forwarded to the partition they route to")
             .tag(SHARD_TAG, name)
             .register(registry);
-    for (int partition : shard.partitions()) {
-      AtomicLong lag = new AtomicLong(UNKNOWN);
-      lags.put(partition, lag);
-      Gauge.builder(LAG, lag, value -> value.get() < 0 ? Double.NaN : value.get())
-          .description("End offset minus applied offset, as of the last poll")
-          .tag(SHARD_TAG, name)
-          .tag("partition", Integer.toString(partition))
-          .register(registry);
-    }
   }
 
   private Counter deadLetters(String shard, String cause) {
@@ -165,9 +158,30 @@ public final class WriterMetrics {
    * @param lag records between its applied offset and its end offset, at least 0
    */
   public void lag(int partition, long lag) {
+    lags.computeIfAbsent(partition, this::registerLag).set(Math.max(0, lag));
+  }
+
+  /**
+   * Marks a partition's lag unknown: the partition has left this shard's assignment (it moved to
+   * another shard), so its lag is no longer this writer's to report.
+   *
+   * @param partition the partition
+   */
+  public void forget(int partition) {
     AtomicLong value = lags.get(partition);
     if (value != null) {
-      value.set(Math.max(0, lag));
+      value.set(UNKNOWN);
     }
+  }
+
+  /** A gauge per partition, registered when the partition first joins the assignment. */
+  private AtomicLong registerLag(int partition) {
+    AtomicLong lag = new AtomicLong(UNKNOWN);
+    Gauge.builder(LAG, lag, value -> value.get() < 0 ? Double.NaN : value.get())
+        .description("End offset minus applied offset, as of the last poll")
+        .tag(SHARD_TAG, shardName)
+        .tag("partition", Integer.toString(partition))
+        .register(registry);
+    return lag;
   }
 }

@@ -17,7 +17,30 @@ class WriterConfigurationTest {
         Duration.ofSeconds(10),
         poolSize,
         connectionTimeout,
-        writers);
+        writers,
+        Duration.ofSeconds(60),
+        WriterConfiguration.DEFAULT_CUTOVER_LAG,
+        Duration.ofSeconds(5));
+  }
+
+  @Test
+  void refusesANegativeCutoverLag() {
+    assertThatThrownBy(
+            () ->
+                new WriterConfiguration(
+                    "eu",
+                    Duration.ofMillis(500),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10),
+                    3,
+                    Duration.ofSeconds(2),
+                    2,
+                    Duration.ofSeconds(60),
+                    -1,
+                    Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shardpipe.writer.cutover-lag must be at least 0, was -1");
   }
 
   @Test

@@ -1,0 +1,17 @@
+package dev.shardpipe.bench.suite;
+
+/** The suite's groups of figures, in the order they run; {@code --only} picks some. */
+public enum Figure {
+  /** Writer drain next to a JDBC batch upsert, on its own broker and PostgreSQL. */
+  DRAIN,
+  /** Single {@code POST /tweets}, open and closed loop. */
+  SINGLE,
+  /** End-to-end freshness next to Kafka's EndToEndLatency. */
+  FRESHNESS,
+  /** Routed and merged reads next to the same SQL on the shards. */
+  READS,
+  /** A partition moved to a new shard under load ({@link MoveFigures}). */
+  MOVE,
+  /** {@code POST /tweets/batch} as fast as it goes. */
+  BATCH
+}
