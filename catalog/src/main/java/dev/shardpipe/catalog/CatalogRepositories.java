@@ -135,9 +135,6 @@ final class CatalogRepositories {
         "INSERT INTO history (version, actor, action, detail) VALUES (:version, :actor, :action,"
             + " :detail)")
     int record(long version, String actor, String action, String detail);
-
-    @Query("SELECT * FROM history ORDER BY id DESC LIMIT :limit")
-    List<HistoryRow> listRecent(int limit);
   }
 
   @JdbcRepository(dialect = Dialect.POSTGRES)

@@ -1,5 +1,6 @@
 package dev.shardpipe.writer.config;
 
+import dev.shardpipe.move.MoveSteps;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
@@ -87,7 +88,7 @@ public record WriterConfiguration(
   public static final String DEFAULT_CATALOG_TIMEOUT = "60s";
 
   /** Default lag at which a partition arriving by a move is cut over: {@value} records. */
-  public static final long DEFAULT_CUTOVER_LAG = 1_000;
+  public static final long DEFAULT_CUTOVER_LAG = MoveSteps.DEFAULT_CUTOVER_LAG;
 
   /** Default time an old copy of a moved partition is kept at least: {@value}. */
   public static final String DEFAULT_READER_GRACE = "5s";
