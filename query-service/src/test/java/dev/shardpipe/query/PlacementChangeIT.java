@@ -218,8 +218,14 @@ class PlacementChangeIT {
                     .containsOnly("c"));
     assertReadOnceFrom("c");
 
-    Map<String, Object> stats = getJson("/stats");
-    assertThat(stats.get("version")).isEqualTo(switched.cutoverVersion().intValue());
+    // /stats may serve a collection up to stats-max-age (1 s) old, from before the switch.
+    Map<String, Object> stats =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> getJson("/stats"),
+                s -> s.get("version").equals(switched.cutoverVersion().intValue()));
     Map<String, List<Object>> partitions = new HashMap<>();
     for (Map<String, Object> shard : list(stats.get("shards"))) {
       partitions.put(
