@@ -662,8 +662,9 @@ class QueryServiceIT {
       assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
     // One collection asks each shard three things: applied offsets, tweets and files counted.
-    // The 20 requests took well under a second, so at most two collections served them.
-    assertThat(callsOnEu() - before).isBetween(3.0, 6.0);
+    // The 20 requests took well under a second, so at most two collections served them; none at
+    // all when another test's collection, less than stats-max-age old, served every one.
+    assertThat(callsOnEu() - before).isLessThanOrEqualTo(6.0);
   }
 
   @Test
