@@ -28,6 +28,13 @@ import java.time.Duration;
  *     refuses any time ahead of the clock
  * @param bulkEnabled whether {@code POST /ingest/bulk} generates synthetic events; when false it
  *     answers {@code 404}; default {@value #DEFAULT_BULK_ENABLED}, for the devstack's demo
+ * @param maxLag the most events a partition's writer may be behind (the topic's end offset minus
+ *     the applied offset of the shard that owns the partition) before events routed to that
+ *     partition are refused with {@code 503 writers-behind}; default {@value #DEFAULT_MAX_LAG},
+ *     reasoned in docs/ingest-api.md; {@code 0} turns backpressure off, which is logged as a
+ *     warning at start-up
+ * @param lagRefreshInterval how often the lag of every partition is read again in the background,
+ *     so a decision is about this old; default {@value #DEFAULT_LAG_REFRESH_INTERVAL}
  */
 @ConfigurationProperties(IngestConfiguration.PREFIX)
 public record IngestConfiguration(
@@ -37,7 +44,9 @@ public record IngestConfiguration(
     @Bindable(defaultValue = "" + DEFAULT_MAX_IN_FLIGHT_EVENTS) int maxInFlightEvents,
     @Bindable(defaultValue = DEFAULT_RETRY_AFTER) Duration retryAfter,
     @Bindable(defaultValue = DEFAULT_MAX_FUTURE) Duration maxFuture,
-    @Bindable(defaultValue = "" + DEFAULT_BULK_ENABLED) boolean bulkEnabled) {
+    @Bindable(defaultValue = "" + DEFAULT_BULK_ENABLED) boolean bulkEnabled,
+    @Bindable(defaultValue = "" + DEFAULT_MAX_LAG) long maxLag,
+    @Bindable(defaultValue = DEFAULT_LAG_REFRESH_INTERVAL) Duration lagRefreshInterval) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.ingest";
@@ -70,6 +79,20 @@ public record IngestConfiguration(
   public static final boolean DEFAULT_BULK_ENABLED = true;
 
   /**
+   * Default lag, in events, above which a partition's events are refused: {@value}. A partition's
+   * events must be applied before Kafka's retention deletes them. The smallest retention the
+   * deployment docs support is about 1 GiB per partition (Kafka's default segment size, the unit
+   * retention deletes); an event takes 250 to 1 000 bytes on the log, so 1 GiB holds at least about
+   * a million of the largest and four million of typical ones. A million leaves a margin of four
+   * for typical events, and the writers, at about 3 000 events/s per partition, clear it in about
+   * six minutes once they run again (docs/ingest-api.md).
+   */
+  public static final long DEFAULT_MAX_LAG = 1_000_000;
+
+  /** Default interval between two readings of every partition's lag: {@value}. */
+  public static final String DEFAULT_LAG_REFRESH_INTERVAL = "1s";
+
+  /**
    * Checks the limits against each other.
    *
    * @throws IllegalArgumentException naming the key and the bad value
@@ -87,10 +110,27 @@ public record IngestConfiguration(
       throw new IllegalArgumentException(
           PREFIX + ".retry-after must be positive, was " + retryAfter);
     }
+    if (maxLag < 0) {
+      throw new IllegalArgumentException(
+          PREFIX + ".max-lag must be at least 0 (0 turns backpressure off), was " + maxLag);
+    }
+    if (lagRefreshInterval.isNegative() || lagRefreshInterval.isZero()) {
+      throw new IllegalArgumentException(
+          PREFIX + ".lag-refresh-interval must be positive, was " + lagRefreshInterval);
+    }
     if (maxFuture.isNegative()) {
       throw new IllegalArgumentException(
           PREFIX + ".max-future must not be negative, was " + maxFuture);
     }
+  }
+
+  /**
+   * Tells whether events are refused when their partition's writers are behind.
+   *
+   * @return false when {@code max-lag} is 0
+   */
+  public boolean backpressure() {
+    return maxLag > 0;
   }
 
   private static void requirePositive(String key, int value) {

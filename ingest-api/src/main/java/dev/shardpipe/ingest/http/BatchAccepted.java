@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param accepted how many items, all of them
  * @param results where each item was stored, in item order
+ * @param token one read token covering every item (per partition, the highest offset): a read with
+ *     it sees the whole batch (docs/query-service.md)
  */
 @Serdeable
-record BatchAccepted(int accepted, List<Published> results) {}
+record BatchAccepted(int accepted, List<Published> results, String token) {}

@@ -2,8 +2,13 @@ package dev.shardpipe.ingest.http;
 
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.core.token.ReadToken;
+import dev.shardpipe.core.token.ReadTokenCodec;
 import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.ingest.config.IngestConfiguration;
+import dev.shardpipe.ingest.lag.Backpressure;
+import dev.shardpipe.ingest.lag.LagWatcher;
 import dev.shardpipe.ingest.metrics.IngestMetrics;
 import dev.shardpipe.ingest.metrics.IngestMetrics.Rejection;
 import dev.shardpipe.ingest.publish.EventPublisher;
@@ -11,7 +16,9 @@ import dev.shardpipe.ingest.publish.Published;
 import dev.shardpipe.ingest.publish.PublisherBusyException;
 import io.micronaut.http.HttpResponse;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the events of one request and turns the outcome into its answer: {@code 202} once Kafka
- * acknowledged every event, otherwise a {@code 503} problem with {@code Retry-After} that tells the
- * client nothing was promised and, for Kafka failures, which ids to retry with.
+ * acknowledged every event, with a read token per event (and one for a batch); otherwise a {@code
+ * 503} problem with {@code Retry-After} that tells the client nothing was promised and, for Kafka
+ * failures, which ids to retry with.
+ *
+ * <p>Before anything is sent, a request whose events are routed to a partition whose writers are
+ * over {@code shardpipe.ingest.max-lag} behind is refused whole with {@code 503 writers-behind}
+ * naming those partitions (docs/ingest-api.md): refusing part of a batch would leave the client to
+ * sort out which items were stored.
  */
 @Singleton
 final class PublishResponses {
@@ -33,11 +46,28 @@ final class PublishResponses {
 
   private final EventPublisher publisher;
   private final IngestMetrics metrics;
+  private final ReadTokenCodec tokens;
+  private final Routing routing;
+  private final LagWatcher lag;
+  private final Backpressure backpressure;
+  private final Clock clock;
   private final Duration retryAfter;
 
-  PublishResponses(EventPublisher publisher, IngestMetrics metrics, IngestConfiguration config) {
+  PublishResponses(
+      EventPublisher publisher,
+      IngestMetrics metrics,
+      ReadTokenCodec tokens,
+      Routing routing,
+      LagWatcher lag,
+      IngestConfiguration config,
+      Clock clock) {
     this.publisher = publisher;
     this.metrics = metrics;
+    this.tokens = tokens;
+    this.routing = routing;
+    this.lag = lag;
+    this.backpressure = Backpressure.of(config.maxLag(), config.lagRefreshInterval());
+    this.clock = clock;
     this.retryAfter = config.retryAfter();
   }
 
@@ -69,7 +99,7 @@ final class PublishResponses {
     return publish(
         type,
         events,
-        results -> new BatchAccepted(results.size(), results),
+        results -> new BatchAccepted(results.size(), results, batchToken(results)),
         Map.of("ids", events.stream().map(e -> e.id().toString()).toList()),
         "Kafka did not acknowledge every item in time; some may be stored, so nothing is promised."
             + " Retry the whole batch with item i's id set to ids[i]: an id is stored once however"
@@ -90,12 +120,39 @@ final class PublishResponses {
         "Kafka did not acknowledge every synthetic event in time; some may be stored");
   }
 
+  /** One token for a whole batch: per partition, the highest offset of its items. */
+  private String batchToken(List<Published> results) {
+    Map<Integer, Long> highest = new HashMap<>();
+    for (Published result : results) {
+      highest.merge(result.partition(), result.offset(), Math::max);
+    }
+    return tokens.encode(new ReadToken(highest));
+  }
+
   private <T> CompletableFuture<HttpResponse<T>> publish(
       EventType type,
       List<? extends Event> events,
       Function<List<Published>, T> body,
       Map<String, Object> retryWith,
       String detail) {
+    List<Integer> behind =
+        backpressure.behind(
+            lag.current(), events.stream().map(routing::partitionFor).toList(), clock.instant());
+    if (!behind.isEmpty()) {
+      metrics.rejected(type, Rejection.WRITERS_BEHIND, events.size());
+      return CompletableFuture.failedFuture(
+          ProblemException.unavailable(
+              "writers-behind",
+              "Writers behind",
+              "the writers of partition(s) "
+                  + behind
+                  + " are more than "
+                  + backpressure.maxLag()
+                  + " events behind; nothing of this request was sent, so retry it after"
+                  + " Retry-After",
+              retryAfter,
+              Map.of("partitions", behind)));
+    }
     return publisher
         .publishAll(events)
         .handle(

@@ -49,7 +49,9 @@ public final class IngestMetrics {
     /** Kafka did not acknowledge within the producer's timeouts ({@code 503}). */
     KAFKA_UNAVAILABLE,
     /** Too many events were already waiting for Kafka ({@code 503}). */
-    OVERLOADED;
+    OVERLOADED,
+    /** A partition the events are routed to is over {@code max-lag} ({@code 503}). */
+    WRITERS_BEHIND;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);

@@ -3,6 +3,8 @@ package dev.shardpipe.ingest.publish;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.placement.PlacementSource;
+import dev.shardpipe.core.token.ReadToken;
+import dev.shardpipe.core.token.ReadTokenCodec;
 import dev.shardpipe.ingest.metrics.IngestMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +48,7 @@ public final class EventPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final EventCodec codec;
   private final PlacementSource placements;
+  private final ReadTokenCodec tokens;
   private final String topic;
   private final Semaphore inFlight;
   private final int maxInFlight;
@@ -61,6 +64,7 @@ public final class EventPublisher implements AutoCloseable {
    * @param codec the envelope codec
    * @param placements where each partition's rows live now, to name the shard in the answer; read
    *     when Kafka acknowledges each event, so a placement change shows in the next answer
+   * @param tokens signs each event's read token
    * @param topic the events topic
    * @param maxInFlight how many events may await Kafka's acknowledgement at once, at least 1
    * @param maxBlock the producer's {@code max.block.ms}: the longest a request waits for the send
@@ -72,6 +76,7 @@ public final class EventPublisher implements AutoCloseable {
       Producer<String, byte[]> producer,
       EventCodec codec,
       PlacementSource placements,
+      ReadTokenCodec tokens,
       String topic,
       int maxInFlight,
       Duration maxBlock,
@@ -83,6 +88,7 @@ public final class EventPublisher implements AutoCloseable {
     this.producer = producer;
     this.codec = codec;
     this.placements = placements;
+    this.tokens = tokens;
     this.topic = topic;
     this.inFlight = new Semaphore(maxInFlight);
     this.maxInFlight = maxInFlight;
@@ -171,7 +177,8 @@ public final class EventPublisher implements AutoCloseable {
                         event.id(),
                         metadata.partition(),
                         metadata.offset(),
-                        placements.current().shardOf(metadata.partition())));
+                        placements.current().shardOf(metadata.partition()),
+                        tokens.encode(ReadToken.of(metadata.partition(), metadata.offset()))));
               }
             });
       } catch (RuntimeException e) {

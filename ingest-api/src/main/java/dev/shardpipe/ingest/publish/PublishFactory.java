@@ -8,6 +8,8 @@ import dev.shardpipe.core.config.TopicLayout;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.core.routing.ShardKeyPartitioner;
+import dev.shardpipe.core.token.ReadTokenCodec;
+import dev.shardpipe.core.token.ReadTokenConfiguration;
 import dev.shardpipe.ingest.config.IngestConfiguration;
 import dev.shardpipe.ingest.metrics.IngestMetrics;
 import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
@@ -27,6 +29,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the publisher once the events topic is known to have P partitions, from Micronaut's {@code
@@ -42,6 +46,8 @@ final class PublishFactory {
 
   private static final long DEFAULT_MAX_BLOCK_MS = 60_000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(PublishFactory.class);
+
   @Context
   @Bean(preDestroy = "close")
   EventPublisher publisher(
@@ -49,6 +55,7 @@ final class PublishFactory {
       Environment environment,
       PipelineConfiguration pipeline,
       PlacementSource placements,
+      ReadTokenCodec tokens,
       EventCodec codec,
       AdminClient admin,
       IngestConfiguration ingest,
@@ -74,6 +81,7 @@ final class PublishFactory {
         producer,
         codec,
         placements,
+        tokens,
         pipeline.topic(),
         ingest.maxInFlightEvents(),
         maxBlock(config),
@@ -90,6 +98,18 @@ final class PublishFactory {
             : (Long)
                 ConfigDef.parseType(
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, value, ConfigDef.Type.LONG));
+  }
+
+  /**
+   * The codec that signs read tokens, created with the context so that a bad secret stops start-up
+   * and the warning about the default secret comes early in the log.
+   */
+  @Context
+  ReadTokenCodec readTokenCodec(ReadTokenConfiguration config) {
+    if (config.usesDefaultSecret()) {
+      LOG.warn(ReadTokenConfiguration.DEFAULT_SECRET_WARNING);
+    }
+    return config.codec();
   }
 
   @Singleton

@@ -1,6 +1,8 @@
 package dev.shardpipe.query.config;
 
 import dev.shardpipe.catalog.CatalogClient;
+import dev.shardpipe.core.token.ReadTokenCodec;
+import dev.shardpipe.core.token.ReadTokenConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -9,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the cursor codec from {@code shardpipe.query.cursor-secret} at start-up, so that a secret
- * too short stops the service and the warning about the default secret comes first in the log.
+ * Creates the cursor codec from {@code shardpipe.query.cursor-secret} and the read-token codec from
+ * {@code shardpipe.read-token-secret} at start-up, so that a secret too short stops the service and
+ * the warnings about default secrets come first in the log.
  */
 @Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Factory
@@ -28,5 +31,13 @@ final class QueryFactory {
           QueryConfiguration.PREFIX);
     }
     return new CursorCodec(config.cursorSecret());
+  }
+
+  @Context
+  ReadTokenCodec readTokenCodec(ReadTokenConfiguration config) {
+    if (config.usesDefaultSecret()) {
+      LOG.warn(ReadTokenConfiguration.DEFAULT_SECRET_WARNING);
+    }
+    return config.codec();
   }
 }

@@ -2,6 +2,7 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.core.placement.PlacementSource;
+import dev.shardpipe.core.token.ReadToken;
 import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
@@ -13,6 +14,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
@@ -27,6 +29,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /files} and {@code GET /files/{id}} (docs/query-service.md). Runs on the blocking
@@ -44,18 +47,21 @@ final class FileController {
   private final CursorCodec cursors;
   private final Pages pages;
   private final QueryConfiguration config;
+  private final ReadAfter tokens;
 
   FileController(
       PlacementSource placements,
       ShardReader reader,
       CursorCodec cursors,
       Pages pages,
-      QueryConfiguration config) {
+      QueryConfiguration config,
+      ReadAfter tokens) {
     this.placements = placements;
     this.reader = reader;
     this.cursors = cursors;
     this.pages = pages;
     this.config = config;
+    this.tokens = tokens;
   }
 
   /**
@@ -88,7 +94,16 @@ final class FileController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  Page<FileRow> list(
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
+              + " (not-yet-applied); see Retry-After",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  CompletableFuture<Page<FileRow>> list(
       @Parameter(description = "Only this user's files, an integer >= 0")
           @QueryValue("user_id")
           @Nullable
@@ -100,20 +115,34 @@ final class FileController {
       @Parameter(description = "The next_cursor of the previous page, unchanged")
           @QueryValue("cursor")
           @Nullable
-          String cursor) {
+          String cursor,
+      @Parameter(
+              description =
+                  "A read token from ingest-api's 202: answer only once its writes are applied")
+          @QueryValue(ReadAfter.PARAMETER)
+          @Nullable
+          String readAfter,
+      @Parameter(description = "The read token, as the header instead of read_after")
+          @Header(ReadAfter.HEADER)
+          @Nullable
+          String readAfterHeader) {
     List<Violation> violations = new ArrayList<>();
     Long user = Params.id("user_id", userId, violations);
     boolean filtersValid = violations.isEmpty();
     int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
     CursorScope scope = CursorScope.of("files").with("user_id", user);
     Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
+    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
     Params.requireValid(violations);
-    return pages.page(
-        "the files",
-        scope,
-        size,
-        reader.files(placements.current(), user, after, size + 1),
-        row -> new Keyset(row.occurredAt(), row.id()));
+    return tokens.then(
+        token,
+        () ->
+            pages.page(
+                "the files",
+                scope,
+                size,
+                reader.files(placements.current(), user, after, size + 1),
+                row -> new Keyset(row.occurredAt(), row.id())));
   }
 
   /**
@@ -153,15 +182,36 @@ final class FileController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  FileRow get(
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
+              + " (not-yet-applied); see Retry-After",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  CompletableFuture<FileRow> get(
       @PathVariable("id") UUID id,
       @Parameter(description = "The file's user; routes to one shard")
           @QueryValue("user_id")
           @Nullable
-          String userId) {
+          String userId,
+      @Parameter(
+              description =
+                  "A read token from ingest-api's 202: answer only once its writes are applied")
+          @QueryValue(ReadAfter.PARAMETER)
+          @Nullable
+          String readAfter,
+      @Parameter(description = "The read token, as the header instead of read_after")
+          @Header(ReadAfter.HEADER)
+          @Nullable
+          String readAfterHeader) {
     List<Violation> violations = new ArrayList<>();
     Long user = Params.id("user_id", userId, violations);
+    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
     Params.requireValid(violations);
-    return pages.one("file with id " + id, reader.file(placements.current(), id, user));
+    return tokens.then(
+        token, () -> pages.one("file with id " + id, reader.file(placements.current(), id, user)));
   }
 }

@@ -2,6 +2,7 @@ package dev.shardpipe.query.http;
 
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.core.placement.PlacementSource;
+import dev.shardpipe.core.token.ReadToken;
 import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.CursorCodec;
@@ -14,6 +15,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
@@ -28,6 +30,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /tweets} and {@code GET /tweets/{id}} (docs/query-service.md). Runs on the blocking
@@ -45,18 +48,21 @@ final class TweetController {
   private final CursorCodec cursors;
   private final Pages pages;
   private final QueryConfiguration config;
+  private final ReadAfter tokens;
 
   TweetController(
       PlacementSource placements,
       ShardReader reader,
       CursorCodec cursors,
       Pages pages,
-      QueryConfiguration config) {
+      QueryConfiguration config,
+      ReadAfter tokens) {
     this.placements = placements;
     this.reader = reader;
     this.cursors = cursors;
     this.pages = pages;
     this.config = config;
+    this.tokens = tokens;
   }
 
   /**
@@ -95,7 +101,16 @@ final class TweetController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  Page<TweetRow> list(
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
+              + " (not-yet-applied); see Retry-After",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  CompletableFuture<Page<TweetRow>> list(
       @Parameter(description = "Only this author's tweets, an integer >= 0")
           @QueryValue("owner_id")
           @Nullable
@@ -111,7 +126,17 @@ final class TweetController {
       @Parameter(description = "The next_cursor of the previous page, unchanged")
           @QueryValue("cursor")
           @Nullable
-          String cursor) {
+          String cursor,
+      @Parameter(
+              description =
+                  "A read token from ingest-api's 202: answer only once its writes are applied")
+          @QueryValue(ReadAfter.PARAMETER)
+          @Nullable
+          String readAfter,
+      @Parameter(description = "The read token, as the header instead of read_after")
+          @Header(ReadAfter.HEADER)
+          @Nullable
+          String readAfterHeader) {
     List<Violation> violations = new ArrayList<>();
     Long owner = Params.id("owner_id", ownerId, violations);
     String place = Params.location(location, violations);
@@ -119,13 +144,17 @@ final class TweetController {
     int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
     CursorScope scope = CursorScope.of("tweets").with("owner_id", owner).with("location", place);
     Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
+    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
     Params.requireValid(violations);
-    return pages.page(
-        "the tweets",
-        scope,
-        size,
-        reader.tweets(placements.current(), new TweetFilter(owner, place), after, size + 1),
-        row -> new Keyset(row.occurredAt(), row.id()));
+    return tokens.then(
+        token,
+        () ->
+            pages.page(
+                "the tweets",
+                scope,
+                size,
+                reader.tweets(placements.current(), new TweetFilter(owner, place), after, size + 1),
+                row -> new Keyset(row.occurredAt(), row.id())));
   }
 
   /**
@@ -165,7 +194,16 @@ final class TweetController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  TweetRow get(
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
+              + " (not-yet-applied); see Retry-After",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  CompletableFuture<TweetRow> get(
       @PathVariable("id") UUID id,
       @Parameter(description = "The tweet's author; with location, routes to one shard")
           @QueryValue("owner_id")
@@ -174,14 +212,28 @@ final class TweetController {
       @Parameter(description = "The tweet's location; with owner_id, routes to one shard")
           @QueryValue("location")
           @Nullable
-          String location) {
+          String location,
+      @Parameter(
+              description =
+                  "A read token from ingest-api's 202: answer only once its writes are applied")
+          @QueryValue(ReadAfter.PARAMETER)
+          @Nullable
+          String readAfter,
+      @Parameter(description = "The read token, as the header instead of read_after")
+          @Header(ReadAfter.HEADER)
+          @Nullable
+          String readAfterHeader) {
     List<Violation> violations = new ArrayList<>();
     Long owner = Params.id("owner_id", ownerId, violations);
     String place = Params.location(location, violations);
     Params.wholeKey(ownerId, "owner_id", location, "location", violations);
+    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
     Params.requireValid(violations);
-    return pages.one(
-        "tweet with id " + id,
-        reader.tweet(placements.current(), id, new TweetFilter(owner, place)));
+    return tokens.then(
+        token,
+        () ->
+            pages.one(
+                "tweet with id " + id,
+                reader.tweet(placements.current(), id, new TweetFilter(owner, place))));
   }
 }

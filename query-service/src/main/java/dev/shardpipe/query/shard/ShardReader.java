@@ -5,6 +5,7 @@ import dev.shardpipe.core.routing.PartitionRange;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.merge.Keyset;
+import dev.shardpipe.store.AppliedOffsets;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,6 +147,28 @@ public final class ShardReader {
    */
   public Answers<List<FileRow>> file(Placement placement, UUID id, @Nullable Long userId) {
     return byId(FILES, fileTargets(placement, userId), fileKey(userId), id);
+  }
+
+  /**
+   * Reads the applied offsets of some partitions from the shards that own them in a placement, in
+   * parallel, one query per shard. A fenced row (the partition is being switched to another shard)
+   * is not read, so such a partition is absent until the placement names its new owner.
+   *
+   * @param placement the placement that says which shard owns each partition
+   * @param partitions the partitions, each below P
+   * @param topic the events topic, the key of {@code applied_offsets}
+   * @return per shard asked, partition to its applied next offset; a partition never applied is
+   *     absent
+   */
+  public Answers<Map<Integer, Long>> appliedOffsets(
+      Placement placement, Collection<Integer> partitions, String topic) {
+    Map<String, List<Integer>> targets = new LinkedHashMap<>();
+    for (int partition : partitions) {
+      targets.computeIfAbsent(placement.shardOf(partition), s -> new ArrayList<>()).add(partition);
+    }
+    return shards.ask(
+        List.copyOf(targets.keySet()),
+        (c, shard) -> AppliedOffsets.read(c, topic, targets.get(shard)));
   }
 
   /**
