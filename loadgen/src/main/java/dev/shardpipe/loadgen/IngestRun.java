@@ -56,7 +56,7 @@ final class IngestRun {
   private final Clock clock;
 
   /** The events acknowledged, kept for {@code --verify ids}. */
-  private final List<Event> sent = Collections.synchronizedList(new ArrayList<>());
+  private final List<VisibilityCheck.Sent> sent = Collections.synchronizedList(new ArrayList<>());
 
   IngestRun(SendSettings settings, PrintStream out, Clock clock) {
     this.settings = settings;
@@ -211,7 +211,9 @@ final class IngestRun {
                 .thenApply(
                     acks -> {
                       if (settings.verify() == VerifyMode.IDS) {
-                        sent.addAll(events);
+                        for (int i = 0; i < events.size(); i++) {
+                          sent.add(new VisibilityCheck.Sent(events.get(i), acks.get(i).token()));
+                        }
                       }
                       return acks;
                     }));

@@ -29,9 +29,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * Checks that every event sent is visible through query-service (SPEC 7): each one is read back by
  * its id with its shard key, so the read is routed to the one shard that must hold it ({@code GET
  * /tweets/{id}?owner_id=&location=}, {@code GET /files/{id}?user_id=}), and its text or file name
- * is compared with what was sent. A {@code 404} may only mean that the writer has not applied the
- * event yet, so the missing events are asked again, once a second, until none is missing or the
- * time is up.
+ * is compared with what was sent.
+ *
+ * <p>An event sent through ingest-api has a read token, and its lookup carries it as {@code
+ * read_after}: query-service answers only once the event is applied, so a {@code 404} is final and
+ * only a {@code 503 not-yet-applied} (the writer is further behind than query-service waits) is
+ * asked again. Without a token (events sent straight to Kafka) a {@code 404} may only mean that the
+ * writer has not applied the event yet, so it is asked again. Events to ask again are asked once a
+ * second until none is left or the time is up.
  */
 public final class VisibilityCheck {
 
@@ -90,10 +95,19 @@ public final class VisibilityCheck {
     this.concurrency = concurrency;
   }
 
+  /**
+   * One event to look up.
+   *
+   * @param event the event sent and acknowledged
+   * @param token its read token from ingest-api's {@code 202}, or null when it has none
+   */
+  public record Sent(Event event, @Nullable String token) {}
+
   /** How one lookup ended. */
   private enum Outcome {
     VISIBLE,
     MISMATCHED,
+    NOT_YET_APPLIED,
     MISSING,
     ERROR
   }
@@ -101,24 +115,25 @@ public final class VisibilityCheck {
   /**
    * Looks every event up until all are visible or the time is up.
    *
-   * @param events the events sent and acknowledged
-   * @param timeout the longest to keep asking for missing events
+   * @param events the events sent and acknowledged, with their read tokens where they have one
+   * @param timeout the longest to keep asking for events not visible yet
    * @return what was found
    * @throws InterruptedException if interrupted
    */
-  public Result check(List<Event> events, Duration timeout) throws InterruptedException {
+  public Result check(List<Sent> events, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     AtomicLong visible = new AtomicLong();
     AtomicLong mismatched = new AtomicLong();
+    AtomicLong missing = new AtomicLong();
     AtomicReference<String> firstProblem = new AtomicReference<>();
-    List<Event> pending = events;
-    Queue<Event> retry = new ConcurrentLinkedQueue<>();
+    List<Sent> pending = events;
+    Queue<Sent> retry = new ConcurrentLinkedQueue<>();
     AtomicLong errors = new AtomicLong();
     while (true) {
       retry.clear();
       errors.set(0);
       Semaphore slots = new Semaphore(concurrency);
-      for (Event event : pending) {
+      for (Sent event : pending) {
         slots.acquire();
         lookup(event)
             .whenComplete(
@@ -130,7 +145,16 @@ public final class VisibilityCheck {
                       mismatched.incrementAndGet();
                       firstProblem.compareAndSet(null, outcome.detail());
                     }
-                    case MISSING -> retry.add(event);
+                    case NOT_YET_APPLIED -> retry.add(event);
+                    case MISSING -> {
+                      if (event.token() == null) {
+                        retry.add(event);
+                      } else {
+                        missing.incrementAndGet();
+                        firstProblem.compareAndSet(
+                            null, "applied but not found: " + outcome.detail());
+                      }
+                    }
                     case ERROR -> {
                       retry.add(event);
                       errors.incrementAndGet();
@@ -147,14 +171,13 @@ public final class VisibilityCheck {
       Thread.sleep(ROUND_PAUSE.toMillis());
     }
     if (!retry.isEmpty()) {
-      Event first = retry.peek();
-      firstProblem.compareAndSet(null, "not visible: " + path(first));
+      firstProblem.compareAndSet(null, "not visible: " + path(retry.peek().event()));
     }
     return new Result(
         events.size(),
         visible.get(),
         mismatched.get(),
-        retry.size() - errors.get(),
+        missing.get() + retry.size() - errors.get(),
         errors.get(),
         firstProblem.get());
   }
@@ -162,10 +185,15 @@ public final class VisibilityCheck {
   /** An outcome, and what to report about it. */
   private record Looked(Outcome outcome, String detail) {}
 
-  private CompletableFuture<Looked> lookup(Event event) {
+  private CompletableFuture<Looked> lookup(Sent sent) {
+    Event event = sent.event();
     String path = path(event);
+    String uri =
+        sent.token() == null
+            ? path
+            : path + "&read_after=" + URLEncoder.encode(sent.token(), UTF_8);
     HttpRequest request =
-        HttpRequest.newBuilder(queryService.resolve(path))
+        HttpRequest.newBuilder(queryService.resolve(uri))
             .timeout(Duration.ofSeconds(10))
             .GET()
             .build();
@@ -175,6 +203,9 @@ public final class VisibilityCheck {
             response -> {
               if (response.statusCode() == 404) {
                 return new Looked(Outcome.MISSING, path);
+              }
+              if (response.statusCode() == 503 && sent.token() != null) {
+                return new Looked(Outcome.NOT_YET_APPLIED, path);
               }
               if (response.statusCode() != 200) {
                 return new Looked(Outcome.ERROR, path + " answered " + response.statusCode());

@@ -135,8 +135,9 @@ public final class HttpSink implements Sink {
   }
 
   /**
-   * Reads the partition and offset of each event from a {@code 202}: {@code {"id", "partition",
-   * "offset", "shard"}} for one event, {@code {"accepted": n, "results": [...]}} for a batch.
+   * Reads the partition, offset and read token of each event from a {@code 202}: {@code {"id",
+   * "partition", "offset", "shard", "token"}} for one event, {@code {"accepted": n, "results":
+   * [...], "token"}} for a batch, whose own {@code token} (covering every item) is not an event's.
    */
   static List<Ack> acks(byte[] body, int events) throws IOException {
     List<Ack> acks = new ArrayList<>(events);
@@ -144,14 +145,20 @@ public final class HttpSink implements Sink {
       // Fields are matched within each object, in whatever order ingest-api writes them.
       int partition = -1;
       long offset = -1;
+      String readToken = null;
       for (JsonToken token = json.nextToken(); token != null; token = json.nextToken()) {
         if (token == JsonToken.START_OBJECT) {
           partition = -1;
           offset = -1;
+          readToken = null;
         } else if (token == JsonToken.END_OBJECT && partition >= 0 && offset >= 0) {
-          acks.add(new Ack(partition, offset));
+          acks.add(new Ack(partition, offset, readToken));
           partition = -1;
           offset = -1;
+          readToken = null;
+        } else if (token == JsonToken.FIELD_NAME && "token".equals(json.currentName())) {
+          json.nextToken();
+          readToken = json.getValueAsString();
         } else if (token == JsonToken.FIELD_NAME && "partition".equals(json.currentName())) {
           json.nextToken();
           partition = json.getIntValue();

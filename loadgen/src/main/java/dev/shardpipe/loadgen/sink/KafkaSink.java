@@ -96,7 +96,7 @@ public final class KafkaSink implements Sink {
                   new SendFailure("kafka " + error.getClass().getSimpleName(), error.getMessage()));
               return;
             }
-            acks[index] = new Ack(metadata.partition(), metadata.offset());
+            acks[index] = new Ack(metadata.partition(), metadata.offset(), null);
             if (pending.decrementAndGet() == 0) {
               done.complete(List.of(acks));
             }

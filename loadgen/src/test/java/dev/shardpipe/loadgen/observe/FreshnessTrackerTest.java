@@ -56,9 +56,9 @@ class FreshnessTrackerTest {
     try (FreshnessTracker tracker = FreshnessTracker.start(catalog::get, offsets, POLL)) {
       long due = System.nanoTime();
       for (long offset = 0; offset < 30; offset++) {
-        tracker.track(new Ack(1, offset), due, true);
+        tracker.track(new Ack(1, offset, null), due, true);
       }
-      tracker.track(new Ack(0, 0), due, true);
+      tracker.track(new Ack(0, 0, null), due, true);
       shards.get("eu").put(1, 10L);
       shards.get("eu").put(0, 1L);
       await().atMost(Duration.ofSeconds(5)).until(() -> tracker.freshness().count() == 11);
@@ -97,7 +97,7 @@ class FreshnessTrackerTest {
 
     try (FreshnessTracker tracker =
         FreshnessTracker.start(() -> snapshot(1, Map.of(0, "eu")), flaky, POLL)) {
-      tracker.track(new Ack(0, 0), System.nanoTime(), true);
+      tracker.track(new Ack(0, 0, null), System.nanoTime(), true);
       down.set(true);
       await().atMost(Duration.ofSeconds(5)).until(() -> tracker.pollError() != null);
       shards.get("eu").put(0, 1L);

@@ -53,20 +53,23 @@ class EventJsonTest {
 
   @Test
   void readsThePartitionAndOffsetOfASingleEventsAnswer() throws Exception {
-    byte[] body = "{\"id\":\"x\",\"partition\":3,\"offset\":17,\"shard\":\"eu\"}".getBytes(UTF_8);
+    byte[] body =
+        "{\"id\":\"x\",\"partition\":3,\"offset\":17,\"shard\":\"eu\",\"token\":\"t3\"}"
+            .getBytes(UTF_8);
 
-    assertThat(HttpSink.acks(body, 1)).containsExactly(new Ack(3, 17));
+    assertThat(HttpSink.acks(body, 1)).containsExactly(new Ack(3, 17, "t3"));
   }
 
   @Test
   void readsOneAckPerEventOfABatchAnswerInOrder() throws Exception {
     byte[] body =
         ("{\"accepted\":2,\"results\":["
-                + "{\"id\":\"a\",\"partition\":9,\"offset\":100,\"shard\":\"us\"},"
-                + "{\"id\":\"b\",\"partition\":1,\"offset\":5,\"shard\":\"eu\"}]}")
+                + "{\"id\":\"a\",\"partition\":9,\"offset\":100,\"shard\":\"us\",\"token\":\"ta\"},"
+                + "{\"id\":\"b\",\"partition\":1,\"offset\":5,\"shard\":\"eu\",\"token\":\"tb\"}],"
+                + "\"token\":\"batch\"}")
             .getBytes(UTF_8);
 
-    assertThat(HttpSink.acks(body, 2)).containsExactly(new Ack(9, 100), new Ack(1, 5));
+    assertThat(HttpSink.acks(body, 2)).containsExactly(new Ack(9, 100, "ta"), new Ack(1, 5, "tb"));
   }
 
   @Test
@@ -76,7 +79,7 @@ class EventJsonTest {
                 + "{\"partition\":1,\"id\":\"b\",\"offset\":5}],\"accepted\":2}")
             .getBytes(UTF_8);
 
-    assertThat(HttpSink.acks(body, 2)).containsExactly(new Ack(9, 100), new Ack(1, 5));
+    assertThat(HttpSink.acks(body, 2)).containsExactly(new Ack(9, 100, null), new Ack(1, 5, null));
   }
 
   @Test
