@@ -16,10 +16,13 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,9 @@ public final class Devstack implements AutoCloseable {
 
   /** The catalog's database on the devstack's PostgreSQL: {@value}. */
   public static final String CATALOG_DATABASE = "shardpipe_catalog";
+
+  /** The file in the data directory holding the secret that signs read tokens. */
+  static final String READ_TOKEN_SECRET_FILE = "read-token-secret";
 
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
 
@@ -116,6 +122,7 @@ public final class Devstack implements AutoCloseable {
       FileUtils.deleteDirectory(options.dataDir().toFile());
     }
     Files.createDirectories(options.dataDir());
+    readTokenSecret(options.dataDir());
 
     PostgresServer postgres =
         PostgresServer.start(
@@ -321,6 +328,24 @@ public final class Devstack implements AutoCloseable {
         "--shardpipe.placement=" + options.placement());
   }
 
+  /**
+   * The secret ingest-api signs read tokens with and query-service checks them with: created at
+   * random on the first start, then kept with the data, so that tokens handed out before a restart
+   * stay valid after it. The file is readable by its owner only.
+   */
+  private static String readTokenSecret(Path dataDir) throws IOException {
+    Path file = dataDir.resolve(READ_TOKEN_SECRET_FILE);
+    if (!Files.exists(file)) {
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      }
+    }
+    return Files.readString(file).strip();
+  }
+
   private static ServiceSpec writerSpec(DevstackOptions options, String shard, int port) {
     return new ServiceSpec(
         "writer-" + shard,
@@ -329,18 +354,22 @@ public final class Devstack implements AutoCloseable {
         with(shared(options), "--shard=" + shard, "--micronaut.server.port=" + port));
   }
 
-  private static List<ServiceSpec> serviceSpecs(DevstackOptions options) {
+  private static List<ServiceSpec> serviceSpecs(DevstackOptions options) throws IOException {
+    Map<String, String> secrets =
+        Map.of("SHARDPIPE_READ_TOKEN_SECRET", readTokenSecret(options.dataDir()));
     return List.of(
         new ServiceSpec(
             "ingest-api",
             "ingest-api",
             options.ingestPort(),
-            with(shared(options), "--micronaut.server.port=" + options.ingestPort())),
+            with(shared(options), "--micronaut.server.port=" + options.ingestPort()),
+            secrets),
         new ServiceSpec(
             "query-service",
             "query-service",
             options.queryPort(),
-            with(shared(options), "--micronaut.server.port=" + options.queryPort())));
+            with(shared(options), "--micronaut.server.port=" + options.queryPort()),
+            secrets));
   }
 
   private static List<String> with(List<String> shared, String... more) {
