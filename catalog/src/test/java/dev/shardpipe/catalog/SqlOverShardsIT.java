@@ -11,8 +11,12 @@ import dev.shardpipe.testing.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +30,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 @ExtendWith(InfrastructureExtension.class)
 class SqlOverShardsIT {
+
+  private static final String NEWEST = " ORDER BY occurred_at DESC, id DESC LIMIT 50";
 
   private static final RegionPins PINS =
       RegionPins.of(Routing.defaults(), RegionPins.DEFAULT_LOCATION_REGIONS);
@@ -46,25 +52,13 @@ class SqlOverShardsIT {
       store.migrate();
       store.ensurePartitions(IntStream.range(0, 16).boxed().toList());
     }
-    // Partition 3 (europe) holds 5 rows on eu and, as if copied already, the same 5 on c;
-    // partition 12 (usa) holds 2 rows on us.
+    // Partition 3 (europe) holds 60 rows on eu and, as if copied already, the same 60 on c;
+    // partition 12 (usa) holds 30 rows on us. The timestamps interleave, so the newest 50 come
+    // from both partitions.
     for (String shard : List.of("eu", "c")) {
-      for (int i = 0; i < 5; i++) {
-        exec(
-            shardUrls.get(shard),
-            "INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at, partition)"
-                + " VALUES (?::uuid, 'europe', ?, 'hi', 0, now(), 3)",
-            "00000000-0000-0000-0000-00000000000" + i,
-            (long) i);
-      }
+      exec(shardUrls.get(shard), insertRows(3, "europe", 60, 0));
     }
-    for (int i = 0; i < 2; i++) {
-      exec(
-          shardUrls.get("us"),
-          "INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at, partition)"
-              + " VALUES (gen_random_uuid(), 'usa', ?, 'hey', 0, now(), 12)",
-          (long) i);
-    }
+    exec(shardUrls.get("us"), insertRows(12, "usa", 30, 1));
     catalogUrl = infra.createDatabase(prefix + "_catalog").replaceAll("\\?.*$", "");
     String template =
         shardUrls.get("eu").replaceAll("\\?.*$", "").replace(prefix + "_eu", prefix + "_{shard}");
@@ -80,31 +74,99 @@ class SqlOverShardsIT {
   }
 
   @Test
-  void countsEveryRowOnceBeforeAndAfterAPlacementSwitch() {
-    assertThat(count("SELECT count(*) FROM tweets")).isEqualTo(7);
-    assertThat(count("SELECT count(*) FROM tweets WHERE location = 'europe'")).isEqualTo(5);
+  void answersAsEveryShardSummedOrMergedBeforeDuringAndAfterAMove() {
+    assertAnswersAsTheShards("before the move");
+    assertThat(count("SELECT count(*) FROM tweets")).isEqualTo(90);
 
     Catalog catalog = client.catalog();
     catalog.addShard("c", shardUrls.get("c").replaceAll("\\?.*$", ""), "europe", "test");
     Move move = catalog.startMove(3, "c", PINS, false, "test");
-    catalog.copied(move.id(), 5L, 5);
+    catalog.copied(move.id(), 60L, 60);
     catalog.requestCutover(move.id());
-    catalog.fenced(move.id(), 5);
+    catalog.fenced(move.id(), 60);
+    assertAnswersAsTheShards("during the move, with the copy on c not yet placed");
+    assertThat(count("SELECT count(*) FROM tweets")).isEqualTo(90);
+    // A row the source loses after the copy tells which shard partition 3 is read from.
     exec(shardUrls.get("eu"), "DELETE FROM tweets WHERE partition = 3 AND owner_id = 0");
+    assertThat(count("SELECT count(*) FROM tweets")).isEqualTo(89);
 
     catalog.switchPlacement(move.id());
 
+    assertAnswersAsTheShards("after the move");
     assertThat(count("SELECT count(*) FROM tweets"))
-        .as("partition 3 now read from c, which kept all 5 rows")
-        .isEqualTo(7);
+        .as("partition 3 now read from c, which kept all 60 rows")
+        .isEqualTo(90);
+  }
+
+  /**
+   * Checks the three queries users run most over the catalog's {@code tweets} against the same
+   * computed from the shards directly: each shard asked only for the partitions placed on it now,
+   * counts summed, groups added up, newest rows merged.
+   */
+  private void assertAnswersAsTheShards(String when) {
+    CatalogSnapshot placement = client.catalog().load();
+    long total = 0;
+    Map<String, Long> byLocation = new TreeMap<>();
+    List<Map<String, Object>> newest = new ArrayList<>();
+    for (String shard : placement.shards()) {
+      String url = shardUrls.get(shard);
+      String where = " WHERE partition = ANY(?::int[])";
+      String list =
+          placement.partitionsOf(shard).stream()
+              .map(String::valueOf)
+              .collect(Collectors.joining(",", "{", "}"));
+      total += Sql.number(url, "SELECT count(*) FROM tweets" + where, list);
+      for (Map<String, Object> row :
+          Sql.rows(
+              url, "SELECT location, count(*) AS n FROM tweets" + where + " GROUP BY 1", list)) {
+        byLocation.merge((String) row.get("location"), (Long) row.get("n"), Long::sum);
+      }
+      newest.addAll(
+          Sql.rows(
+              url,
+              "SELECT id::text AS id, occurred_at::text AS at FROM tweets" + where + NEWEST,
+              list));
+    }
+    // Text compares as the timestamps (one time zone, fixed width) and the uuids (bytewise) do.
+    newest.sort(
+        Comparator.comparing((Map<String, Object> r) -> (String) r.get("at"))
+            .thenComparing(r -> (String) r.get("id"))
+            .reversed());
+    List<Object> merged = newest.stream().limit(50).map(r -> r.get("id")).toList();
+
+    String catalogDb = catalogUrl + "?user=postgres";
+    assertThat(count("SELECT count(*) FROM tweets")).as(when).isEqualTo(total);
+    Map<String, Long> catalogGroups = new TreeMap<>();
+    for (Map<String, Object> row :
+        Sql.rows(catalogDb, "SELECT location, count(*) AS n FROM tweets GROUP BY 1")) {
+      catalogGroups.put((String) row.get("location"), (Long) row.get("n"));
+    }
+    assertThat(catalogGroups).as(when).isEqualTo(byLocation);
     assertThat(
             Sql.rows(
-                    catalogUrl + "?user=postgres",
-                    "SELECT location, count(*) AS n FROM tweets GROUP BY 1 ORDER BY 1")
+                    catalogDb,
+                    "SELECT id::text AS id, occurred_at::text AS at FROM tweets" + NEWEST)
                 .stream()
-                .map(r -> r.get("location") + "=" + r.get("n"))
+                .map(r -> r.get("id"))
                 .toList())
-        .containsExactly("europe=5", "usa=2");
+        .as(when)
+        .hasSize(50)
+        .isEqualTo(merged);
+  }
+
+  private static String insertRows(int partition, String location, int rows, int offset) {
+    return "INSERT INTO tweets (id, location, owner_id, text, like_count, occurred_at, partition)"
+        + " SELECT md5('"
+        + partition
+        + "-' || g)::uuid, '"
+        + location
+        + "', g - 1, 'hi', 0, timestamptz '2026-01-01 00:00:00+00' + (2 * g + "
+        + offset
+        + ") * interval '1 second', "
+        + partition
+        + " FROM generate_series(1, "
+        + rows
+        + ") AS g";
   }
 
   @Test
