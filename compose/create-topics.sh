@@ -6,19 +6,28 @@
 set -euo pipefail
 
 : "${BOOTSTRAP:?}" "${TOPIC:?}" "${DLQ_TOPIC:?}" "${PARTITIONS:?}" "${DLQ_PARTITIONS:?}"
-: "${REPLICATION_FACTOR:?}" "${MIN_INSYNC_REPLICAS:?}" "${RETENTION_MS:?}"
+: "${REPLICATION_FACTOR:?}" "${MIN_INSYNC_REPLICAS:?}" "${RETENTION_MS:?}" "${DLQ_RETENTION_MS:?}"
+
+# A dead letter waits for someone to fix what made it one and replay it (shardctl dlq replay); if
+# it expired before the events around it, nothing would show what was lost.
+if [ "$DLQ_RETENTION_MS" -ne -1 ] && { [ "$RETENTION_MS" -eq -1 ] ||
+  [ "$DLQ_RETENTION_MS" -le "$RETENTION_MS" ]; }; then
+  echo "DLQ_RETENTION_MS ($DLQ_RETENTION_MS) must be longer than EVENTS_RETENTION_MS" \
+    "($RETENTION_MS), or -1 to keep dead letters for good" >&2
+  exit 1
+fi
 
 topics=/opt/kafka/bin/kafka-topics.sh
 
 create() {
-  local name="$1" partitions="$2"
+  local name="$1" partitions="$2" retention="$3"
   "$topics" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name" \
     --partitions "$partitions" --replication-factor "$REPLICATION_FACTOR" \
-    --config "min.insync.replicas=$MIN_INSYNC_REPLICAS" --config "retention.ms=$RETENTION_MS"
+    --config "min.insync.replicas=$MIN_INSYNC_REPLICAS" --config "retention.ms=$retention"
 }
 
-create "$TOPIC" "$PARTITIONS"
-create "$DLQ_TOPIC" "$DLQ_PARTITIONS"
+create "$TOPIC" "$PARTITIONS" "$RETENTION_MS"
+create "$DLQ_TOPIC" "$DLQ_PARTITIONS" "$DLQ_RETENTION_MS"
 
 # --if-not-exists says nothing about an existing topic's size, and routing a topic of another size
 # would put events on the wrong shards; partitions can be added to a topic but never removed.
