@@ -9,6 +9,7 @@ import dev.shardpipe.loadgen.drive.Percentiles;
 import dev.shardpipe.loadgen.drive.Request;
 import dev.shardpipe.loadgen.observe.FreshnessTracker;
 import dev.shardpipe.loadgen.observe.Machine;
+import dev.shardpipe.loadgen.observe.ReadYourWritesProbe;
 import dev.shardpipe.loadgen.observe.StatsTotals;
 import dev.shardpipe.loadgen.observe.VisibilityCheck;
 import dev.shardpipe.loadgen.shards.CatalogView;
@@ -56,6 +57,8 @@ final class IngestRun {
   private final Clock clock;
 
   /** The events acknowledged, kept for {@code --verify ids}. */
+  private @Nullable ReadYourWritesProbe probe;
+
   private final List<VisibilityCheck.Sent> sent = Collections.synchronizedList(new ArrayList<>());
 
   IngestRun(SendSettings settings, PrintStream out, Clock clock) {
@@ -75,6 +78,7 @@ final class IngestRun {
     String freshnessNote;
     long notVisible = -1;
     Map<Integer, Percentiles> freshnessByPartition = Map.of();
+    ReadYourWritesProbe.Result readYourWrites = null;
     CatalogView catalog = null;
     ShardPools pools = null;
     try (Sink sink = sink()) {
@@ -104,6 +108,9 @@ final class IngestRun {
         }
       }
       FreshnessTracker watching = tracker;
+      if (settings.readYourWrites()) {
+        probe = new ReadYourWritesProbe(settings.queryUrl(), settings.concurrency());
+      }
       try (ProgressBar progress = progress(source)) {
         LoadDriver driver =
             new LoadDriver(
@@ -131,6 +138,9 @@ final class IngestRun {
                     progress.stepBy(request.events());
                   }
                 });
+      }
+      if (probe != null) {
+        readYourWrites = probe.finish(settings.visibleTimeout());
       }
       if (watching != null) {
         try (FreshnessTracker t = watching) {
@@ -179,6 +189,7 @@ final class IngestRun {
             freshness,
             freshnessByPartition,
             freshnessNote,
+            readYourWrites,
             notVisible,
             settings.verify().name().toLowerCase(Locale.ROOT),
             visibility,
@@ -210,6 +221,11 @@ final class IngestRun {
             sink.send(events)
                 .thenApply(
                     acks -> {
+                      ReadYourWritesProbe reading = probe;
+                      String token = acks.get(acks.size() - 1).token();
+                      if (reading != null && token != null) {
+                        reading.probe(events.get(events.size() - 1), token);
+                      }
                       if (settings.verify() == VerifyMode.IDS) {
                         for (int i = 0; i < events.size(); i++) {
                           sent.add(new VisibilityCheck.Sent(events.get(i), acks.get(i).token()));

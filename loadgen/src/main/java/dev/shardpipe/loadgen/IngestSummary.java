@@ -3,6 +3,7 @@ package dev.shardpipe.loadgen;
 import dev.shardpipe.loadgen.drive.DriverResult;
 import dev.shardpipe.loadgen.drive.Percentiles;
 import dev.shardpipe.loadgen.observe.Machine;
+import dev.shardpipe.loadgen.observe.ReadYourWritesProbe;
 import dev.shardpipe.loadgen.observe.StatsTotals;
 import dev.shardpipe.loadgen.observe.VisibilityCheck;
 import dev.shardpipe.loadgen.source.SourceCounts;
@@ -23,6 +24,8 @@ import java.util.Map;
  *     (its shard's applied offset passed it), or null when not measured
  * @param freshnessByPartition the same for each partition, by partition; empty when not measured
  * @param freshnessNote why freshness was not measured, or how it was
+ * @param readYourWrites the time from each probed {@code 202} to reading that event back with its
+ *     read token ({@code --read-your-writes}), or null when not measured
  * @param notVisibleInTime events whose rows were not visible within {@code --visible-timeout}
  *     according to the shards' applied offsets, or -1 when not watched
  * @param verification {@code ids}, {@code offsets} or {@code none}
@@ -44,6 +47,7 @@ record IngestSummary(
     @Nullable Percentiles freshness,
     Map<Integer, Percentiles> freshnessByPartition,
     String freshnessNote,
+    ReadYourWritesProbe.@Nullable Result readYourWrites,
     long notVisibleInTime,
     String verification,
     VisibilityCheck.@Nullable Result visibility,

@@ -2,6 +2,7 @@ package dev.shardpipe.loadgen;
 
 import dev.shardpipe.loadgen.drive.DriverResult;
 import dev.shardpipe.loadgen.drive.Percentiles;
+import dev.shardpipe.loadgen.observe.ReadYourWritesProbe;
 import dev.shardpipe.loadgen.observe.VisibilityCheck;
 import dev.shardpipe.loadgen.source.SourceCounts;
 import io.micronaut.core.annotation.Nullable;
@@ -70,6 +71,21 @@ final class Report {
         s.freshness() == null
             ? s.freshnessNote()
             : percentiles(s.freshness()) + " (send to row visible; " + s.freshnessNote() + ")");
+    ReadYourWritesProbe.Result ryw = s.readYourWrites();
+    if (ryw != null) {
+      line(
+          "read-your-writes",
+          percentiles(ryw.latency())
+              + " (202 to the row, read with its token)"
+              + (ryw.notApplied() + ryw.failed() == 0
+                  ? ""
+                  : String.format(
+                      "; %,d not yet applied, %,d failed (first: %s)",
+                      ryw.notApplied(), ryw.failed(), ryw.firstProblem()))
+              + (ryw.skipped() == 0
+                  ? ""
+                  : String.format("; %,d not probed: reads in flight", ryw.skipped())));
+    }
     if (s.notVisibleInTime() > 0) {
       line(
           "  late",

@@ -146,6 +146,13 @@ final class SendOptions {
       description = "Time between polls of the applied offsets. Default: ${DEFAULT-VALUE}.")
   private Duration freshnessPoll;
 
+  @Option(
+      names = "--read-your-writes",
+      description =
+          "After each 202, read the request's last event back from query-service with its read"
+              + " token (read_after) and report the time from the 202 to the row.")
+  private boolean readYourWrites;
+
   @Mixin private CatalogOptions catalog;
 
   @Option(
@@ -209,6 +216,7 @@ final class SendOptions {
           visibleTimeout,
           !noFreshness,
           freshnessPoll,
+          readYourWrites,
           catalog.settings(),
           topic,
           partitions,

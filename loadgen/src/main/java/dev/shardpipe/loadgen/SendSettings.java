@@ -30,6 +30,7 @@ record SendSettings(
     Duration visibleTimeout,
     boolean freshness,
     Duration freshnessPoll,
+    boolean readYourWrites,
     CatalogOptions.CatalogSettings catalog,
     String topic,
     int partitions,
@@ -75,6 +76,10 @@ record SendSettings(
       throw new IllegalArgumentException("--partitions or --tweet-locations: " + e.getMessage(), e);
     }
     PartitionChoice choice = partitionChoice(partition);
+    if (readYourWrites && sink != SinkKind.HTTP) {
+      throw new IllegalArgumentException(
+          "--read-your-writes needs the read tokens of ingest-api's answers: --sink http");
+    }
     if (verify == VerifyMode.OFFSETS && !freshness) {
       throw new IllegalArgumentException(
           "--verify offsets watches the shards' applied offsets, which --no-freshness turns off");

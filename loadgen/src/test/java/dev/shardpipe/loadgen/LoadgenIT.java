@@ -138,7 +138,15 @@ class LoadgenIT {
     Files.createSymbolicLink(tree.resolve("link"), tree.resolve("dir0"));
     long before = total("file_metadata");
 
-    JsonNode summary = run("files", tree.toString(), "--batch-size", "1", "--concurrency", "4");
+    JsonNode summary =
+        run(
+            "files",
+            tree.toString(),
+            "--batch-size",
+            "1",
+            "--concurrency",
+            "4",
+            "--read-your-writes");
 
     assertThat(rowsWithIds("file_metadata", files)).isEqualTo(files.size());
     assertThat(total("file_metadata") - before).isEqualTo(files.size());
@@ -150,6 +158,15 @@ class LoadgenIT {
                 .getLongValue())
         .isEqualTo(1);
     assertThat(summary.get("run").get("requests").getLongValue()).isEqualTo(files.size());
+    JsonNode readYourWrites = summary.get("readYourWrites");
+    assertThat(readYourWrites.get("notApplied").getLongValue()).isZero();
+    assertThat(readYourWrites.get("failed").getLongValue()).isZero();
+    assertThat(
+            readYourWrites.get("latency").get("count").getLongValue()
+                + readYourWrites.get("skipped").getLongValue())
+        .as("every request's last event read back with its token, or skipped")
+        .isEqualTo(files.size());
+    assertThat(readYourWrites.get("latency").get("count").getLongValue()).isPositive();
   }
 
   @Test
