@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -78,6 +79,8 @@ public final class BenchSuite {
   private static final int PAYLOADS = 1_000;
   private static final int BATCH_SIZE = 1_000;
   private static final int FRESHNESS_BATCH_SIZE = 100;
+  private static final int READ_YOUR_WRITES_RATE = 1_000;
+  private static final int AGGREGATE_RUNS = 5;
   private static final int END_TO_END_RECORDS = 10_000;
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(20);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(30);
@@ -143,6 +146,7 @@ public final class BenchSuite {
         }
         if (options.runs(Figure.FRESHNESS)) {
           freshness(devstack);
+          readYourWrites(devstack);
         }
         if (options.runs(Figure.READS)) {
           reads(devstack);
@@ -421,6 +425,68 @@ public final class BenchSuite {
             load(loadBefore, loadAfter)));
   }
 
+  /**
+   * Reads every write back at once with its read token: single posts at {@value
+   * #READ_YOUR_WRITES_RATE} writes/s, each {@code 202} followed by a read of that event with {@code
+   * read_after}, timed from the {@code 202} to the row; next to the freshness the applied offsets
+   * show for the same run.
+   */
+  private void readYourWrites(Devstack devstack) throws IOException, InterruptedException {
+    double loadBefore = loadAverage();
+    JsonNode summary =
+        loadgen.run(
+            "read-your-writes",
+            ingest(
+                "read-your-writes",
+                endpoints(devstack),
+                "--batch-size",
+                "1",
+                "--rate",
+                Integer.toString(READ_YOUR_WRITES_RATE),
+                "--concurrency",
+                "64",
+                "--read-your-writes",
+                "--verify",
+                "none"),
+            STEP_TIMEOUT);
+    JsonNode read = summary.get("readYourWrites");
+    JsonNode latency = read.get("latency");
+    JsonNode fresh = summary.get("freshness");
+    rows.add(
+        new SuiteRow(
+            String.format(
+                Locale.ROOT,
+                "read your own write at %s writes/s, %d s: `202` until the row, read with its token"
+                    + " (`read_after`), p99 (p50)",
+                count(READ_YOUR_WRITES_RATE),
+                options.measure().toSeconds()),
+            millis(latency.get("p99").getDoubleValue())
+                + " ("
+                + millis(latency.get("p50").getDoubleValue())
+                + "), "
+                + count(latency.get("count").getDoubleValue())
+                + " reads, "
+                + count(
+                    read.get("notApplied").getDoubleValue() + read.get("failed").getDoubleValue())
+                + " not found"
+                + failures(summary.get("run")),
+            "freshness of the same events: send until the applied offset passed them, p99 (p50)",
+            fresh == null
+                ? "not measured"
+                : millis(fresh.get("p99").getDoubleValue())
+                    + " ("
+                    + millis(fresh.get("p50").getDoubleValue())
+                    + ")",
+            fresh == null
+                ? ""
+                : ratio(
+                    latency.get("p99").getDoubleValue()
+                        / Math.max(fresh.get("p99").getDoubleValue(), 1)),
+            "",
+            "",
+            load(loadBefore, loadAverage())));
+  }
+
   private void reads(Devstack devstack) throws IOException, SQLException, InterruptedException {
     DevstackOptions devstackOptions = devstack.options();
     CatalogSnapshot placement = devstack.placement();
@@ -460,6 +526,78 @@ public final class BenchSuite {
             Long.toString(options.seed()));
     readRow("routed", options.routedRate(), 10, shared);
     readRow("merged", options.mergedRate(), 30, shared);
+    aggregate(devstack);
+  }
+
+  /**
+   * One aggregate over every row, asked of the catalog database, where postgres_fdw pushes it down
+   * to each shard and adds up their answers, next to the same asked of each shard directly, one
+   * after the other, and added up here: the median of {@value #AGGREGATE_RUNS} runs of each.
+   */
+  private void aggregate(Devstack devstack) throws SQLException {
+    String query = "SELECT location, count(*) FROM tweets GROUP BY 1";
+    CatalogSnapshot placement = devstack.placement();
+    double loadBefore = loadAverage();
+    List<Double> throughCatalog = new ArrayList<>();
+    List<Double> fromShards = new ArrayList<>();
+    try (Connection catalog =
+        DriverManager.getConnection(
+            Devstack.catalogUrl(devstack.options()), PostgresServer.USER, "")) {
+      for (int run = 0; run < AGGREGATE_RUNS; run++) {
+        long start = System.nanoTime();
+        long catalogRows = countAll(catalog, query);
+        throughCatalog.add((System.nanoTime() - start) / 1e6);
+        start = System.nanoTime();
+        long shardRows = 0;
+        for (String shard : placement.shards()) {
+          try (Connection c =
+              DriverManager.getConnection(
+                  placement.shard(shard).orElseThrow().url(), PostgresServer.USER, "")) {
+            shardRows += countAll(c, query);
+          }
+        }
+        fromShards.add((System.nanoTime() - start) / 1e6);
+        if (catalogRows != shardRows) {
+          throw new IllegalStateException(
+              "the catalog counted " + catalogRows + " tweets, the shards " + shardRows);
+        }
+      }
+    }
+    double median = median(throughCatalog);
+    double shardsMedian = median(fromShards);
+    rows.add(
+        new SuiteRow(
+            String.format(
+                Locale.ROOT,
+                "`%s` over %s tweets through the catalog database (postgres_fdw, pushed down),"
+                    + " median of %d",
+                query,
+                count(options.readRows()),
+                AGGREGATE_RUNS),
+            millis(median),
+            "the same query on each shard directly, one after the other, added up here",
+            millis(shardsMedian),
+            ratio(median / shardsMedian),
+            "",
+            "",
+            load(loadBefore, loadAverage())));
+  }
+
+  /** Runs a {@code GROUP BY} whose second column counts rows, and adds the groups up. */
+  private static long countAll(Connection c, String query) throws SQLException {
+    long total = 0;
+    try (Statement s = c.createStatement();
+        ResultSet groups = s.executeQuery(query)) {
+      while (groups.next()) {
+        total += groups.getLong(2);
+      }
+    }
+    return total;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
   }
 
   private void readRow(String kind, int rate, int targetMillis, List<String> shared)

@@ -6,9 +6,15 @@ public enum Figure {
   DRAIN,
   /** Single {@code POST /tweets}, open and closed loop. */
   SINGLE,
-  /** End-to-end freshness next to Kafka's EndToEndLatency. */
+  /**
+   * End-to-end freshness next to Kafka's EndToEndLatency, and reading your own write with its token
+   * next to that freshness.
+   */
   FRESHNESS,
-  /** Routed and merged reads next to the same SQL on the shards. */
+  /**
+   * Routed and merged reads next to the same SQL on the shards, and an aggregate through the
+   * catalog database next to the same summed from the shards.
+   */
   READS,
   /** A partition moved to a new shard under load ({@link MoveFigures}). */
   MOVE,
