@@ -13,6 +13,9 @@ import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.placement.RegionPins;
 import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.core.token.ReadToken;
+import dev.shardpipe.core.token.ReadTokenCodec;
+import dev.shardpipe.core.token.ReadTokenConfiguration;
 import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
@@ -72,6 +75,9 @@ class PlacementChangeIT {
    * /stats} may serve a collection up to {@code stats-max-age} (1 s) old, which itself took a while
    * on a loaded machine.
    */
+  private static final String READ_TOKEN_SECRET = "placement-change-it-read-tokens";
+  private static final ReadTokenCodec TOKENS = new ReadTokenCodec(READ_TOKEN_SECRET);
+
   private static final Duration STATS_SEES_A_CHANGE = Duration.ofSeconds(5);
 
   private static Infrastructure infra;
@@ -152,6 +158,7 @@ class PlacementChangeIT {
     properties.put("shardpipe.topic", topic);
     properties.put("shardpipe.database.url-template", shardUrl("{shard}"));
     properties.put("shardpipe.query.cursor-secret", "placement-change-it-secret");
+    properties.put(ReadTokenConfiguration.KEY, READ_TOKEN_SECRET);
     properties.put(
         "datasources.catalog.url",
         infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", ""));
@@ -176,6 +183,9 @@ class PlacementChangeIT {
         .extracting(i -> i.get("shard"))
         .hasSize(8)
         .containsOnly("eu");
+    // Tokens handed out while eu owned the partition: its last applied event, and the next one.
+    String appliedToken = TOKENS.encode(ReadToken.of(MOVED, movedNextOffset - 1));
+    String unappliedToken = TOKENS.encode(ReadToken.of(MOVED, movedNextOffset));
 
     catalog.addShard("c", shardUrl("c"), "europe", "test");
     await()
@@ -224,6 +234,15 @@ class PlacementChangeIT {
                     .hasSize(8)
                     .containsOnly("c"));
     assertReadOnceFrom("c");
+    assertThat(items(getJson(routed + "&read_after=" + appliedToken)))
+        .as("a token from before the move, read from the new owner, which applied its offset")
+        .extracting(i -> i.get("shard"))
+        .containsOnly("c");
+    HttpResponse<String> waiting = get(routed + "&read_after=" + unappliedToken);
+    assertThat(waiting.statusCode())
+        .as("the new owner has not applied the offset either: %s", waiting.body())
+        .isEqualTo(503);
+    assertThat(waiting.body()).contains("not-yet-applied");
 
     // /stats may serve a collection up to stats-max-age (1 s) old, from before the switch.
     Map<String, Object> stats =
