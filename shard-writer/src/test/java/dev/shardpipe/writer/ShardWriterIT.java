@@ -3,6 +3,7 @@ package dev.shardpipe.writer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 import dev.shardpipe.core.event.Event;
@@ -40,6 +41,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -451,6 +454,68 @@ class ShardWriterIT {
     }
     assertThat(forwarded(eu)).isEqualTo(forwardedByEu);
     assertThat(forwarded(us)).isEqualTo(events.size() - forwardedByEu);
+  }
+
+  @Test
+  void holdsAPartitionWhoseUnappliedRecordsRetentionDeletedUntilToldToAcceptTheLoss()
+      throws Exception {
+    long owner = 10_000;
+    int partition = ROUTING.partitionForTweet("europe", owner);
+    long other = owner + 1;
+    while (ROUTING.partitionForTweet("europe", other) == partition) {
+      other++;
+    }
+    String ownerRows = "SELECT count(*) FROM tweets WHERE owner_id = " + owner;
+    try (TestProducer producer = new TestProducer(infra, topic)) {
+      ApplicationContext first = startWriter("eu");
+      producer.send(TestEvents.tweet("europe", owner));
+      producer.send(TestEvents.tweet("europe", owner));
+      awaitRows(euUrl, ownerRows, 2);
+      first.close();
+      writers.remove(first);
+      // Offsets 2..6 arrive while the writer is down; retention then deletes 2..4 unapplied.
+      for (int i = 0; i < 5; i++) {
+        producer.send(TestEvents.tweet("europe", owner));
+      }
+      TopicPartition tp = new TopicPartition(topic, partition);
+      try (Admin admin = infra.kafka().admin()) {
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(5))).all().get();
+      }
+
+      ApplicationContext held = startWriter("eu");
+      producer.send(TestEvents.tweet("europe", other));
+      awaitRows(euUrl, "SELECT count(*) FROM tweets WHERE owner_id = " + other, 1);
+      ShardWriter writer = held.getBean(ShardWriter.class);
+      await().atMost(WAIT).until(() -> writer.dataLoss(), loss -> loss.containsKey(partition));
+      assertThat(writer.dataLoss())
+          .containsExactly(entry(partition, new ShardWriter.DataLoss(2, 5)));
+      assertThat(
+              held.getBean(MeterRegistry.class)
+                  .get(WriterMetrics.DATA_LOSS)
+                  .tag("partition", Integer.toString(partition))
+                  .gauge()
+                  .value())
+          .isEqualTo(3.0);
+      assertThat(Sql.number(euUrl, ownerRows)).as("nothing skipped").isEqualTo(2);
+      assertThat(WriterTestKit.appliedOffsets(euUrl, topic)).containsEntry(partition, 2L);
+      held.close();
+      writers.remove(held);
+
+      ApplicationContext accepting =
+          ApplicationContext.builder()
+              .properties(properties("eu"))
+              .args("--accept-data-loss")
+              .start();
+      writers.add(accepting);
+      awaitRows(euUrl, ownerRows, 4);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(WriterTestKit.appliedOffsets(euUrl, topic))
+                      .containsEntry(partition, 7L));
+      assertThat(accepting.getBean(ShardWriter.class).dataLoss()).isEmpty();
+    }
   }
 
   @Test

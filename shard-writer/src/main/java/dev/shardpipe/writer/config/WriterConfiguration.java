@@ -38,6 +38,10 @@ import java.time.Duration;
  * @param readerGrace how long after a partition has moved away its old copy is kept at least, so
  *     that a read that took the old placement just before the switch still finds its rows; at least
  *     query-service's query timeout; default {@value #DEFAULT_READER_GRACE}
+ * @param acceptDataLoss whether a partition whose applied offset Kafka has deleted (retention ran
+ *     before this shard applied it) goes on from the oldest record still there, logging the records
+ *     lost; false by default, when such a partition is held, the writer reports DOWN and the gap,
+ *     and nothing is skipped silently; set with {@code --accept-data-loss}
  */
 @ConfigurationProperties(WriterConfiguration.PREFIX)
 public record WriterConfiguration(
@@ -51,7 +55,8 @@ public record WriterConfiguration(
     @Bindable(defaultValue = "" + DEFAULT_WRITE_CONCURRENCY) int writeConcurrency,
     @Bindable(defaultValue = DEFAULT_CATALOG_TIMEOUT) Duration catalogTimeout,
     @Bindable(defaultValue = "" + DEFAULT_CUTOVER_LAG) long cutoverLag,
-    @Bindable(defaultValue = DEFAULT_READER_GRACE) Duration readerGrace) {
+    @Bindable(defaultValue = DEFAULT_READER_GRACE) Duration readerGrace,
+    @Bindable(defaultValue = "false") boolean acceptDataLoss) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.writer";

@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.sql.SQLException;
@@ -141,6 +142,10 @@ public final class ShardWriter {
   private volatile boolean failing;
   private volatile State state = State.STARTING;
   private volatile @Nullable String lastError;
+
+  /** Partitions held because Kafka deleted records they had not applied, by partition. */
+  private final Map<Integer, DataLoss> dataLoss = new ConcurrentHashMap<>();
+
   private volatile @Nullable Consumer<byte[], byte[]> consumer;
 
   ShardWriter(
@@ -234,6 +239,26 @@ public final class ShardWriter {
   }
 
   /**
+   * A partition held because Kafka no longer has records it had not applied.
+   *
+   * @param appliedOffset the next offset this shard would apply
+   * @param logStartOffset the oldest offset Kafka still has; {@code logStartOffset - appliedOffset}
+   *     records are lost
+   */
+  @Serdeable
+  public record DataLoss(long appliedOffset, long logStartOffset) {}
+
+  /**
+   * Returns the partitions held because retention deleted records before this shard applied them;
+   * empty unless that happened and {@code accept-data-loss} is off.
+   *
+   * @return the held partitions and their gaps, by partition
+   */
+  public Map<Integer, DataLoss> dataLoss() {
+    return Map.copyOf(dataLoss);
+  }
+
+  /**
    * Completes when the loop ends: normally after {@link #stop()}, exceptionally after a fatal
    * error.
    *
@@ -311,7 +336,7 @@ public final class ShardWriter {
           try {
             records = kafka.poll(config.pollTimeout());
           } catch (OffsetOutOfRangeException e) {
-            resumeFromEarliest(kafka, e);
+            onDeletedOffsets(kafka, e);
             continue;
           } catch (WakeupException e) {
             if (stopping) {
@@ -487,6 +512,16 @@ public final class ShardWriter {
     for (int partition : leaving) {
       expectedOffsets.remove(partition);
       metrics.forget(partition);
+      if (dataLoss.remove(partition) != null) {
+        metrics.dataLoss(partition, 0);
+      }
+    }
+    List<TopicPartition> held = new ArrayList<>();
+    for (int partition : dataLoss.keySet()) {
+      held.add(new TopicPartition(pipeline.topic(), partition));
+    }
+    if (!held.isEmpty()) {
+      kafka.pause(held);
     }
     assignment.clear();
     assignment.addAll(desired);
@@ -595,22 +630,46 @@ public final class ShardWriter {
   }
 
   /**
-   * The partition's applied offset is below the log start: retention deleted records before this
-   * shard applied them. Nothing can bring them back; the writer says so and goes on from the
-   * earliest record still there rather than stopping the partition for good.
+   * A partition's applied offset is no longer in Kafka: retention deleted records before this shard
+   * applied them (or the topic was recreated). Nothing can bring them back. Unless {@code
+   * accept-data-loss} is set, the partition is paused and held, with the gap in {@code /health} and
+   * a gauge, while the others go on; with it, the writer logs the gap and goes on from the oldest
+   * record still there.
    */
-  private void resumeFromEarliest(Consumer<byte[], byte[]> kafka, OffsetOutOfRangeException e) {
-    e.offsetOutOfRangePartitions()
-        .forEach(
-            (tp, offset) ->
-                LOG.error(
-                    "shard [{}] partition [{}]: applied offset {} is no longer in Kafka (deleted"
-                        + " by retention before this shard applied it); resuming from the"
-                        + " earliest offset",
-                    shard.name(),
-                    tp.partition(),
-                    offset));
-    kafka.seekToBeginning(e.offsetOutOfRangePartitions().keySet());
+  private void onDeletedOffsets(Consumer<byte[], byte[]> kafka, OffsetOutOfRangeException e) {
+    Map<TopicPartition, Long> logStart =
+        kafka.beginningOffsets(e.offsetOutOfRangePartitions().keySet());
+    for (Map.Entry<TopicPartition, Long> out : e.offsetOutOfRangePartitions().entrySet()) {
+      TopicPartition tp = out.getKey();
+      long applied = out.getValue();
+      long start = logStart.getOrDefault(tp, 0L);
+      long lost = Math.max(0, start - applied);
+      metrics.dataLoss(tp.partition(), lost);
+      if (config.acceptDataLoss()) {
+        LOG.error(
+            "shard [{}] partition [{}]: applied offset {} is no longer in Kafka; going on from"
+                + " offset {} as accept-data-loss allows: {} records are lost to this shard",
+            shard.name(),
+            tp.partition(),
+            applied,
+            start,
+            lost);
+        kafka.seek(tp, start);
+      } else {
+        dataLoss.put(tp.partition(), new DataLoss(applied, start));
+        kafka.pause(List.of(tp));
+        LOG.error(
+            "shard [{}] partition [{}]: applied offset {} is no longer in Kafka (the log starts at"
+                + " {}: retention deleted {} records before this shard applied them); the"
+                + " partition is held. Restore the records, or restart the writer with"
+                + " --accept-data-loss to go on without them",
+            shard.name(),
+            tp.partition(),
+            applied,
+            start,
+            lost);
+      }
+    }
   }
 
   private void process(PartitionBatch batch) throws InterruptedException {

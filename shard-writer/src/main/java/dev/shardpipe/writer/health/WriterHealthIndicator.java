@@ -12,8 +12,9 @@ import org.reactivestreams.Publisher;
 
 /**
  * Reports the writer in {@code /health}: UP while it consumes, DOWN while it waits to retry a
- * failing database or Kafka, and once it has stopped; the details name the shard, its partitions
- * and the last error.
+ * failing database or Kafka, while it holds a partition whose unapplied records Kafka deleted, and
+ * once it has stopped; the details name the shard, its partitions, the held partitions with their
+ * gaps ({@code dataLoss}) and the last error.
  */
 @Singleton
 final class WriterHealthIndicator implements HealthIndicator {
@@ -27,9 +28,10 @@ final class WriterHealthIndicator implements HealthIndicator {
   @Override
   public Publisher<HealthResult> getResult() {
     ShardWriter.State state = writer.state();
+    Map<Integer, ShardWriter.DataLoss> held = writer.dataLoss();
     HealthStatus status =
         switch (state) {
-          case RUNNING -> HealthStatus.UP;
+          case RUNNING -> held.isEmpty() ? HealthStatus.UP : HealthStatus.DOWN;
           case STARTING -> HealthStatus.UNKNOWN;
           case RETRYING, STOPPED, FAILED -> HealthStatus.DOWN;
         };
@@ -37,6 +39,9 @@ final class WriterHealthIndicator implements HealthIndicator {
     details.put("shard", writer.shard().name());
     details.put("partitions", writer.assignment());
     details.put("state", state.name());
+    if (!held.isEmpty()) {
+      details.put("dataLoss", held);
+    }
     if (writer.lastError() != null) {
       details.put("lastError", writer.lastError());
     }

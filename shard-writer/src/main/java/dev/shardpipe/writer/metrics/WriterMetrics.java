@@ -54,6 +54,9 @@ public final class WriterMetrics {
   /** Records forwarded: {@value}. */
   public static final String FORWARDED = "shardpipe.writer.forwarded";
 
+  /** Records deleted by retention before this shard applied them, per partition. */
+  public static final String DATA_LOSS = "shardpipe.writer.data.loss";
+
   private static final String SHARD_TAG = "shard";
   private static final long UNKNOWN = -1;
 
@@ -67,6 +70,7 @@ public final class WriterMetrics {
   private final Counter forwarded;
   private final String shardName;
   private final Map<Integer, AtomicLong> lags = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> losses = new ConcurrentHashMap<>();
 
   /**
    * Registers the meters of one shard's writer.
@@ -172,6 +176,32 @@ public final class WriterMetrics {
     if (value != null) {
       value.set(UNKNOWN);
     }
+  }
+
+  /**
+   * Sets how many records of a partition retention deleted before this shard applied them: held
+   * (the partition waits for {@code accept-data-loss}) or accepted (skipped, logged); 0 once the
+   * partition has left this shard.
+   *
+   * @param partition the partition
+   * @param records records between the applied offset and Kafka's log start offset
+   */
+  public void dataLoss(int partition, long records) {
+    losses
+        .computeIfAbsent(
+            partition,
+            p -> {
+              AtomicLong value = new AtomicLong();
+              Gauge.builder(DATA_LOSS, value, AtomicLong::get)
+                  .description(
+                      "Records deleted by retention before this shard applied them (held or"
+                          + " accepted with accept-data-loss)")
+                  .tag(SHARD_TAG, shardName)
+                  .tag("partition", Integer.toString(p))
+                  .register(registry);
+              return value;
+            })
+        .set(records);
   }
 
   /** A gauge per partition, registered when the partition first joins the assignment. */

@@ -20,7 +20,8 @@ class WriterConfigurationTest {
         writers,
         Duration.ofSeconds(60),
         WriterConfiguration.DEFAULT_CUTOVER_LAG,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        false);
   }
 
   @Test
@@ -38,7 +39,8 @@ class WriterConfigurationTest {
                     2,
                     Duration.ofSeconds(60),
                     -1,
-                    Duration.ofSeconds(5)))
+                    Duration.ofSeconds(5),
+                    false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("shardpipe.writer.cutover-lag must be at least 0, was -1");
   }
