@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       RemoveShardCommand.class,
       ResumeCommand.class,
       AbortCommand.class,
+      DlqCommand.class,
     },
     description = {
       "Changes which shard holds which partition while the pipeline runs: one command per step."

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardpipe.catalog.Catalog;
 import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.Move;
+import dev.shardpipe.core.event.EventCodec;
+import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.placement.RegionPins;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.Sql;
+import dev.shardpipe.testing.TestEvents;
 import dev.shardpipe.testing.TestProducer;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -23,6 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -362,6 +374,65 @@ class ShardctlIT {
     Run remove = shardctl("remove-shard", c);
     assertThat(remove.status()).as(remove.err()).isZero();
     assertThat(catalog.load().shard(c).orElseThrow().state().label()).isEqualTo("removed");
+  }
+
+  @Test
+  void replaysTheDeadLettersThatAreEventsToTheirPartitionsAndLeavesTheRest() throws Exception {
+    String dlq = topic + ".dlq";
+    infra.kafka().ensureTopic(dlq, 1);
+    TweetEvent tweet = TestEvents.tweet("usa", 77);
+    int partition = Routing.defaults().partitionFor(tweet);
+    try (TestProducer producer = new TestProducer(infra, dlq)) {
+      producer.sendTo(0, tweet);
+      producer.sendRaw(0, "usa/78", "{not an event");
+    }
+
+    Run dryRun = shardctl("dlq", "replay", "--dlq-topic", dlq, "--dry-run");
+    assertThat(dryRun.status()).as(dryRun.err()).isZero();
+    assertThat(dryRun.out())
+        .startsWith(
+            "would publish 1 of 2 dead letters to " + topic + ": partition " + partition + " 1\n")
+        .contains("left 1 that still are no event: 1 × ");
+    assertThat(endOffset(partition)).as("a dry run publishes nothing").isZero();
+
+    Run replay = shardctl("dlq", "replay", "--dlq-topic", dlq);
+    assertThat(replay.status()).as(replay.err()).isZero();
+    assertThat(replay.out())
+        .startsWith("published 1 of 2 dead letters to " + topic + ": partition " + partition);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      TopicPartition events = new TopicPartition(topic, partition);
+      consumer.assign(List.of(events));
+      consumer.seekToBeginning(List.of(events));
+      ConsumerRecords<String, byte[]> records = ConsumerRecords.empty();
+      for (int i = 0; i < 20 && records.isEmpty(); i++) {
+        records = consumer.poll(Duration.ofMillis(500));
+      }
+      assertThat(records.count()).isEqualTo(1);
+      ConsumerRecord<String, byte[]> record = records.iterator().next();
+      assertThat(record.key()).isEqualTo(tweet.shardKey());
+      assertThat(new EventCodec(JsonMapper.createDefault()).decode(record.value()).id())
+          .isEqualTo(tweet.id());
+      assertThat(
+              new String(
+                  record.headers().lastHeader("shardpipe.replayed-from").value(),
+                  StandardCharsets.UTF_8))
+          .isEqualTo(dlq + "/0/0");
+    }
+  }
+
+  private long endOffset(int partition) throws Exception {
+    TopicPartition events = new TopicPartition(topic, partition);
+    try (Admin admin = infra.kafka().admin()) {
+      return admin
+          .listOffsets(Map.of(events, OffsetSpec.latest()))
+          .partitionResult(events)
+          .get()
+          .offset();
+    }
   }
 
   @Test
