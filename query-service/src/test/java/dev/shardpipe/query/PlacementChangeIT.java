@@ -70,14 +70,14 @@ class PlacementChangeIT {
   /** Events of the moving partition produced but not applied, so that it has a known lag. */
   private static final int UNAPPLIED = 2;
 
+  private static final String READ_TOKEN_SECRET = "placement-change-it-read-tokens";
+  private static final ReadTokenCodec TOKENS = new ReadTokenCodec(READ_TOKEN_SECRET);
+
   /**
    * How soon {@code /stats} shows a catalog change: the service sees it within a second, and {@code
    * /stats} may serve a collection up to {@code stats-max-age} (1 s) old, which itself took a while
    * on a loaded machine.
    */
-  private static final String READ_TOKEN_SECRET = "placement-change-it-read-tokens";
-  private static final ReadTokenCodec TOKENS = new ReadTokenCodec(READ_TOKEN_SECRET);
-
   private static final Duration STATS_SEES_A_CHANGE = Duration.ofSeconds(5);
 
   private static Infrastructure infra;

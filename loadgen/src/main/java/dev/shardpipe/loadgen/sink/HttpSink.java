@@ -10,7 +10,6 @@ import dev.shardpipe.core.event.EventType;
 import dev.shardpipe.loadgen.http.HttpPool;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
@@ -25,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * batches to {@code /tweets/batch} and {@code /files/batch} as a JSON array. A {@code 202} carries
  * each event's partition and offset.
  *
- * <p>A {@code 503} (Kafka unavailable, ingest-api overloaded) or a refused connection is retried up
- * to {@code retries} times after the {@code Retry-After} it names (at most 5 s): the events carry
- * their ids, so a retry never makes a second row. Anything else fails the request at once.
+ * <p>A {@code 503} (Kafka unavailable, ingest-api overloaded, writers behind), a refused connection
+ * or one reset before the answer is retried up to {@code retries} times after the {@code
+ * Retry-After} it names (1 s without one, at most 5 s): the events carry their ids, so a retry
+ * never makes a second row. A timeout and any other answer fail the request at once.
  */
 public final class HttpSink implements Sink {
 
@@ -88,7 +88,11 @@ public final class HttpSink implements Sink {
             (response, error) -> {
               if (error != null) {
                 Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                if (cause instanceof ConnectException && attempt < retries) {
+                // A refused or reset connection (ingest-api restarting, a proxy closing an idle
+                // connection) is retried; a timeout is not: the request may still be working.
+                if (cause instanceof IOException
+                    && !(cause instanceof SocketTimeoutException)
+                    && attempt < retries) {
                   return retryAfter(uri, body, events, attempt, null);
                 }
                 return CompletableFuture.<List<Ack>>failedFuture(
