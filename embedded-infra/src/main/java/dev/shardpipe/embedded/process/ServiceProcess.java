@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A service running as a child JVM, as it would in production: started from its own jar, logging to
  * its own file, stopped with SIGTERM. It is supervised: when it exits while the devstack runs (a
- * crash, or {@code kill -9} by hand) it is started again after {@value #RESTART_DELAY_MS} ms,
- * unless it keeps dying right after start.
+ * crash, or {@code kill -9} by hand) it is started again after {@value #RESTART_DELAY_MS} ms. A
+ * process killed by a signal is always started again; one that exits by itself within 20 s of
+ * starting three times in a row is given up on, since it would only fail again.
  */
 public final class ServiceProcess {
 
@@ -106,7 +107,11 @@ public final class ServiceProcess {
       if (stopping || which != process) {
         return;
       }
-      boolean early = Duration.between(startedAt, clock.instant()).compareTo(EARLY_EXIT) < 0;
+      // A process killed by signal n exits with 128 + n (Process#exitValue on Unix, as in a shell):
+      // someone killed it, which says nothing about whether it can start, so it always comes back.
+      boolean killed = which.exitValue() > 128;
+      boolean early =
+          !killed && Duration.between(startedAt, clock.instant()).compareTo(EARLY_EXIT) < 0;
       earlyExits = early ? earlyExits + 1 : 0;
       if (earlyExits >= MAX_EARLY_EXITS) {
         LOG.error(
