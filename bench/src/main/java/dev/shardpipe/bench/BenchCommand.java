@@ -148,9 +148,10 @@ public final class BenchCommand {
             + " drain against a JDBC batch upsert; single and batch HTTP ingest against Kafka's"
             + " ProducerPerformance; end-to-end freshness against Kafka's EndToEndLatency; routed"
             + " and merged reads against the same SQL on the shards; a partition of a million rows"
-            + " moved to a new shard under load against a plain COPY and a run without a move."
-            + " Prints a Markdown table and writes it into docs/benchmarks.md. About 22 minutes"
-            + " with the defaults."
+            + " moved to a new shard under load against a plain COPY and a run without a move; a"
+            + " million events through killed writers, databases, ingest-api and broker, counted"
+            + " exactly once. Prints a Markdown table and writes it into docs/benchmarks.md. About"
+            + " 27 minutes with the defaults."
       })
   static final class Suite implements Callable<Integer> {
 

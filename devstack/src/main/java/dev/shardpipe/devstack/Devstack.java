@@ -65,7 +65,7 @@ public final class Devstack implements AutoCloseable {
 
   private final DevstackOptions options;
   private final PostgresServer postgres;
-  private final KafkaBroker kafka;
+  private volatile KafkaBroker kafka;
   private final CatalogClient catalog;
   private final List<ServiceProcess> services;
   private final Map<String, ServiceProcess> writers;
@@ -471,6 +471,18 @@ public final class Devstack implements AutoCloseable {
    */
   public KafkaBroker kafka() {
     return kafka;
+  }
+
+  /**
+   * Stops the Kafka broker and starts it again on the same log directory and ports, as a broker
+   * restart in production would: the services see it go away and come back.
+   *
+   * @throws IOException if the broker cannot start again
+   */
+  public void restartKafka() throws IOException {
+    synchronized (lock) {
+      kafka = kafka.restart();
+    }
   }
 
   /**

@@ -154,6 +154,9 @@ public final class BenchSuite {
         if (options.runs(Figure.MOVE)) {
           move(devstack);
         }
+        if (options.runs(Figure.CHAOS)) {
+          rows.add(new ChaosFigures(devstack, suite(devstack)).run());
+        }
         if (options.runs(Figure.BATCH)) {
           batch(devstack);
         }
@@ -178,29 +181,28 @@ public final class BenchSuite {
 
   private void move(Devstack devstack)
       throws IOException, SQLException, InterruptedException, ExecutionException, TimeoutException {
-    rows.addAll(
-        new MoveFigures(
-                options,
-                devstack,
-                new MoveFigures.Suite() {
-                  @Override
-                  public JsonNode loadgen(String name, List<String> arguments, Duration timeout)
-                      throws IOException, InterruptedException {
-                    return loadgen.run(name, arguments, timeout);
-                  }
+    rows.addAll(new MoveFigures(options, devstack, suite(devstack)).run());
+  }
 
-                  @Override
-                  public List<String> ingest(String figure, Duration measure, String... more) {
-                    return BenchSuite.this.ingest(figure, endpoints(devstack), measure, more);
-                  }
+  /** What the move and chaos figures use of the suite: loadgen, its options, the catch-up. */
+  private MoveFigures.Suite suite(Devstack devstack) {
+    return new MoveFigures.Suite() {
+      @Override
+      public JsonNode loadgen(String name, List<String> arguments, Duration timeout)
+          throws IOException, InterruptedException {
+        return loadgen.run(name, arguments, timeout);
+      }
 
-                  @Override
-                  public void catchUp()
-                      throws InterruptedException, ExecutionException, TimeoutException {
-                    BenchSuite.this.catchUp(devstack);
-                  }
-                })
-            .run());
+      @Override
+      public List<String> ingest(String figure, Duration measure, String... more) {
+        return BenchSuite.this.ingest(figure, endpoints(devstack), measure, more);
+      }
+
+      @Override
+      public void catchUp() throws InterruptedException, ExecutionException, TimeoutException {
+        BenchSuite.this.catchUp(devstack);
+      }
+    };
   }
 
   private void drain() throws IOException, SQLException, InterruptedException {

@@ -18,6 +18,11 @@ public enum Figure {
   READS,
   /** A partition moved to a new shard under load ({@link MoveFigures}). */
   MOVE,
+  /**
+   * A million events through writer, database, ingest-api and broker failures ({@link
+   * ChaosFigures}).
+   */
+  CHAOS,
   /** {@code POST /tweets/batch} as fast as it goes. */
   BATCH
 }
