@@ -191,6 +191,9 @@ public final class DevstackCommand implements Callable<Integer> {
         "  %-14s catalog version %d: psql -h localhost -p %d -U postgres %s%n",
         "Catalog", catalog.version(), o.postgresPort(), Devstack.CATALOG_DATABASE);
     out.printf("  %-14s %s%n", "shardctl", shardctlLine(o));
+    out.printf(
+        "  %-14s http://localhost:%d/console  (partitions, shards and moves, live)%n",
+        "Console", o.queryPort());
     out.println("Logs: " + o.dataDir().resolve("logs"));
     out.println(
         "Ctrl-C stops everything; the data stays in "

@@ -10,6 +10,8 @@ import java.util.List;
  * One shard: what it holds and how far its writer is behind.
  *
  * @param name the shard
+ * @param region its region in the catalog, or null when it has none
+ * @param state its state in the catalog: {@code active}, {@code draining} or {@code removed}
  * @param answered whether its database reported its applied offsets; when not, its applied offsets
  *     and lag are {@code null}
  * @param rows its rows, or null when they were not counted within {@code
@@ -21,6 +23,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ShardStats(
     String name,
+    @Nullable String region,
+    String state,
     boolean answered,
     @Nullable RowCounts rows,
     @Nullable Long lag,

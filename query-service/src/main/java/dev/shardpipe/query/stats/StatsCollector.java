@@ -3,6 +3,7 @@ package dev.shardpipe.query.stats;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.catalog.Move;
+import dev.shardpipe.catalog.Shard;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.query.config.QueryConfiguration;
 import dev.shardpipe.query.shard.ShardReader;
@@ -58,6 +59,8 @@ public final class StatsCollector {
   private final String topic;
   private final Duration timeout;
   private @Nullable Admin admin;
+  private final String dlqTopic;
+  private volatile int dlqPartitions = -1;
 
   StatsCollector(
       ShardReader reader,
@@ -69,6 +72,7 @@ public final class StatsCollector {
     this.catalog = catalog;
     this.kafka = kafka.getConfig();
     this.topic = pipeline.topic();
+    this.dlqTopic = pipeline.dlqTopic();
     this.timeout = config.queryTimeout();
   }
 
@@ -127,9 +131,12 @@ public final class StatsCollector {
       totalTweets.add(shardTweets.value());
       totalFiles.add(shardFiles.value());
       totalLag.add(shardLag.value());
+      Shard known = placement.shard(shard).orElseThrow();
       shards.add(
           new ShardStats(
               shard,
+              known.region(),
+              known.state().label(),
               applied != null,
               RowCounts.of(shardTweets.value(), shardFiles.value()),
               shardLag.value(),
@@ -155,9 +162,12 @@ public final class StatsCollector {
               move.startedAt()));
     }
     List<String> missing = reads.appliedOffsets().missing();
+    Long deadLetters =
+        endOffsets == null || ends.client() == null ? null : deadLetters(ends.client(), deadline);
     return new Stats(
         topic,
         placement.version(),
+        catalog.connected(),
         endOffsets != null,
         shards,
         moves,
@@ -166,9 +176,48 @@ public final class StatsCollector {
             totalApplied.value(),
             totalEnd,
             totalLag.value()),
+        deadLetters,
         endOffsets == null || !missing.isEmpty() || !uncounted.isEmpty(),
         missing,
         uncounted);
+  }
+
+  /**
+   * The records on the dead-letter topic, as the sum of its end offsets. Its partition count is
+   * asked once; it cannot shrink, and a topic grown later is counted after a restart.
+   */
+  private @Nullable Long deadLetters(Admin client, long deadline) {
+    try {
+      long remaining = Math.max(0, deadline - System.nanoTime());
+      if (dlqPartitions < 0) {
+        dlqPartitions =
+            client
+                .describeTopics(List.of(dlqTopic))
+                .allTopicNames()
+                .get(remaining, TimeUnit.NANOSECONDS)
+                .get(dlqTopic)
+                .partitions()
+                .size();
+      }
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int partition = 0; partition < dlqPartitions; partition++) {
+        request.put(new TopicPartition(dlqTopic, partition), OffsetSpec.latest());
+      }
+      return client
+          .listOffsets(request)
+          .all()
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+          .values()
+          .stream()
+          .mapToLong(ListOffsetsResultInfo::offset)
+          .sum();
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      LOG.debug("no dead-letter count from topic [{}]: {}", dlqTopic, e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Kafka", e);
+    }
   }
 
   private synchronized Admin admin() {
