@@ -12,10 +12,15 @@ import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.embedded.process.ServiceSpec;
+import dev.shardpipe.store.ShardRoles;
+import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +64,7 @@ public final class Devstack implements AutoCloseable {
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
 
   private final DevstackOptions options;
+  private final @Nullable DevstackAuth auth;
   private final PostgresServer postgres;
   private final KafkaBroker kafka;
   private final CatalogClient catalog;
@@ -70,6 +77,7 @@ public final class Devstack implements AutoCloseable {
 
   private Devstack(
       DevstackOptions options,
+      @Nullable DevstackAuth auth,
       PostgresServer postgres,
       KafkaBroker kafka,
       CatalogClient catalog,
@@ -77,6 +85,7 @@ public final class Devstack implements AutoCloseable {
       Map<String, ServiceProcess> writers,
       ScheduledExecutorService scheduler) {
     this.options = options;
+    this.auth = auth;
     this.postgres = postgres;
     this.kafka = kafka;
     this.catalog = catalog;
@@ -116,6 +125,10 @@ public final class Devstack implements AutoCloseable {
       FileUtils.deleteDirectory(options.dataDir().toFile());
     }
     Files.createDirectories(options.dataDir());
+    DevstackAuth auth =
+        options.auth()
+            ? DevstackAuth.prepare(options.dataDir(), new SecureRandom(), Clock.systemUTC())
+            : null;
 
     PostgresServer postgres =
         PostgresServer.start(
@@ -150,7 +163,7 @@ public final class Devstack implements AutoCloseable {
         writers.put(shard, writer);
         services.add(writer);
       }
-      for (ServiceSpec spec : serviceSpecs(options)) {
+      for (ServiceSpec spec : serviceSpecs(options, auth)) {
         services.add(process(options, scheduler, spec));
       }
       for (ServiceProcess service : services) {
@@ -160,7 +173,7 @@ public final class Devstack implements AutoCloseable {
         service.awaitHealthy(HEALTHY_TIMEOUT);
       }
       Devstack devstack =
-          new Devstack(options, postgres, kafka, catalog, services, writers, scheduler);
+          new Devstack(options, auth, postgres, kafka, catalog, services, writers, scheduler);
       catalog.watcher().addListener(devstack::catalogChanged);
       return devstack;
     } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
@@ -211,13 +224,37 @@ public final class Devstack implements AutoCloseable {
         + databaseName(DatabaseConfiguration.SHARD_PLACEHOLDER);
   }
 
-  /** A shard the catalog places on this server (its database is shard_NAME here) gets it now. */
+  /**
+   * A shard the catalog places on this server (its database is shard_NAME here) gets it now; then
+   * every shard gets its writer role and the grants of the database roles (docs/security.md).
+   */
   private static void createDatabaseIfLocal(PostgresServer postgres, Shard shard)
       throws SQLException {
     String local =
         "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + databaseName(shard.name());
     if (shard.url().equals(local)) {
       postgres.createDatabase(databaseName(shard.name()));
+    }
+    grantRoles(shard);
+  }
+
+  /**
+   * Creates the shard's writer role and grants the roles their privileges in its database, as the
+   * superuser the devstack's PostgreSQL trusts. A shard added with a URL of another server is left
+   * to whoever runs that server: its writer then logs in as its role there or fails to start.
+   */
+  private static void grantRoles(Shard shard) {
+    try (Connection admin = DriverManager.getConnection(shard.url(), PostgresServer.USER, "")) {
+      ShardRoles.createReader(admin, ShardRoles.READER, "");
+      ShardRoles.createWriter(admin, ShardRoles.writer(shard.name()), "");
+      ShardRoles.grant(
+          admin, ShardRoles.READER, ShardRoles.writer(shard.name()), PostgresServer.USER);
+    } catch (SQLException e) {
+      LOG.warn(
+          "devstack: cannot set up the database roles of shard {} at {}: {}",
+          shard.name(),
+          shard.url(),
+          e.getMessage());
     }
   }
 
@@ -316,6 +353,11 @@ public final class Devstack implements AutoCloseable {
         "--shardpipe.database.url-template=" + urlTemplate(options),
         "--datasources.catalog.url=" + catalogUrl(options),
         "--datasources.catalog.username=" + PostgresServer.USER,
+        // Least privilege (docs/security.md): the owner migrates, each writer writes as the role
+        // of its shard, query-service and ingest-api read as the read-only role.
+        "--shardpipe.database.user=" + PostgresServer.USER,
+        "--shardpipe.database.writer-user=" + ShardRoles.WRITER_TEMPLATE,
+        "--shardpipe.database.reader-user=" + ShardRoles.READER,
         "--shardpipe.partitions=" + options.partitions(),
         "--shardpipe.tweet-locations=" + options.tweetLocations(),
         "--shardpipe.placement=" + options.placement());
@@ -329,18 +371,35 @@ public final class Devstack implements AutoCloseable {
         with(shared(options), "--shard=" + shard, "--micronaut.server.port=" + port));
   }
 
-  private static List<ServiceSpec> serviceSpecs(DevstackOptions options) {
+  private static List<ServiceSpec> serviceSpecs(
+      DevstackOptions options, @Nullable DevstackAuth auth) {
     return List.of(
         new ServiceSpec(
             "ingest-api",
             "ingest-api",
             options.ingestPort(),
-            with(shared(options), "--micronaut.server.port=" + options.ingestPort())),
+            with(httpShared(options, auth), "--micronaut.server.port=" + options.ingestPort()),
+            httpEnvironment(auth)),
         new ServiceSpec(
             "query-service",
             "query-service",
             options.queryPort(),
-            with(shared(options), "--micronaut.server.port=" + options.queryPort())));
+            with(httpShared(options, auth), "--micronaut.server.port=" + options.queryPort()),
+            httpEnvironment(auth)));
+  }
+
+  /** The HTTP services' arguments: with authentication off, /health shows its details to all. */
+  private static List<String> httpShared(DevstackOptions options, @Nullable DevstackAuth auth) {
+    return auth != null
+        ? shared(options)
+        : with(
+            shared(options),
+            "--micronaut.security.enabled=false",
+            "--endpoints.health.details-visible=ANONYMOUS");
+  }
+
+  private static Map<String, String> httpEnvironment(@Nullable DevstackAuth auth) {
+    return auth == null ? Map.of() : Map.of(DevstackAuth.SECRET_VARIABLE, auth.secret().text());
   }
 
   private static List<String> with(List<String> shared, String... more) {
@@ -406,6 +465,15 @@ public final class Devstack implements AutoCloseable {
    */
   public DevstackOptions options() {
     return options;
+  }
+
+  /**
+   * Returns the signing secret and the tokens of each role.
+   *
+   * @return them, or empty when the devstack runs with {@code --no-auth}
+   */
+  public Optional<DevstackAuth> auth() {
+    return Optional.ofNullable(auth);
   }
 
   /**

@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
       RemoveShardCommand.class,
       ResumeCommand.class,
       AbortCommand.class,
+      TokenCommand.class,
     },
     description = {
-      "Changes which shard holds which partition while the pipeline runs: one command per step."
+      "Changes which shard holds which partition while the pipeline runs: one command per step;"
+          + " and mints bearer tokens for the HTTP services (token)."
     })
 public final class ShardctlCommand implements Runnable {
 

@@ -90,11 +90,12 @@ public final class ServiceProcess {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().putAll(spec.environment());
+    process = builder.start();
     startedAt = clock.instant();
     Process started = process;
     started.onExit().thenAccept(this::exited);
