@@ -154,7 +154,7 @@ final class IngestRun {
     VisibilityCheck.Result visibility = null;
     if (settings.verify() == VerifyMode.IDS) {
       visibility =
-          new VisibilityCheck(settings.queryUrl(), VERIFY_CONCURRENCY)
+          new VisibilityCheck(settings.queryUrl(), VERIFY_CONCURRENCY, settings.token())
               .check(List.copyOf(sent), settings.visibleTimeout());
     }
     StatsTotals after = stats("after");
@@ -231,7 +231,8 @@ final class IngestRun {
         settings.batchSize() > 1,
         settings.retries(),
         settings.concurrency(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        settings.token());
   }
 
   private String settingsDescription() {
@@ -255,7 +256,7 @@ final class IngestRun {
       return null;
     }
     try {
-      return StatsTotals.read(settings.queryUrl());
+      return StatsTotals.read(settings.queryUrl(), settings.token());
     } catch (IOException e) {
       LOG.warn("query-service /stats {} the run: {}", when, e.getMessage());
       return null;

@@ -40,6 +40,7 @@ public final class VisibilityCheck {
 
   private final URI queryService;
   private final int concurrency;
+  private final @Nullable String token;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -81,13 +82,16 @@ public final class VisibilityCheck {
    *
    * @param queryService query-service's address, such as {@code http://127.0.0.1:8081}
    * @param concurrency lookups in flight at once, {@code >= 1}
+   * @param token a bearer token of role read (or admin), or null when query-service runs without
+   *     auth
    */
-  public VisibilityCheck(URI queryService, int concurrency) {
+  public VisibilityCheck(URI queryService, int concurrency, @Nullable String token) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
     }
     this.queryService = queryService;
     this.concurrency = concurrency;
+    this.token = token;
   }
 
   /** How one lookup ended. */
@@ -164,11 +168,12 @@ public final class VisibilityCheck {
 
   private CompletableFuture<Looked> lookup(Event event) {
     String path = path(event);
-    HttpRequest request =
-        HttpRequest.newBuilder(queryService.resolve(path))
-            .timeout(Duration.ofSeconds(10))
-            .GET()
-            .build();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(queryService.resolve(path)).timeout(Duration.ofSeconds(10)).GET();
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest request = builder.build();
     return client
         .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(
