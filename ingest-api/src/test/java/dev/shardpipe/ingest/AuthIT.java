@@ -10,6 +10,7 @@ import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -169,12 +170,12 @@ class AuthIT {
   @Test
   void refusesToStartWithAuthenticationOnButNoOrAShortSecret() {
     assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, properties()))
-        .rootCause()
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("authentication is on but " + SigningSecret.PROPERTY + " is not set");
     Map<String, Object> shortSecret = properties();
     shortSecret.put(SigningSecret.PROPERTY, "too-short");
     assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, shortSecret))
-        .rootCause()
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("the signing secret is 9 bytes; HS256 needs at least 32");
   }
 

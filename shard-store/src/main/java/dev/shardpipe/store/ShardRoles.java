@@ -123,7 +123,8 @@ public final class ShardRoles {
             + (password.isEmpty() ? "NULL" : "''" + password.replace("'", "''''") + "''");
     try (Statement s = admin.createStatement()) {
       // CREATE ROLE has no IF NOT EXISTS; the statement runs as a string inside the block, hence
-      // the doubled quotes of the password.
+      // the doubled quotes of the password. Two writers of one server may race to create it: the
+      // one that loses finds it created, with the same password and settings.
       s.execute(
           "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
               + role
@@ -133,7 +134,7 @@ public final class ShardRoles {
               + login
               + "'; "
               + (settings.isEmpty() ? "" : "EXECUTE '" + settings + "'; ")
-              + "END IF; END $$");
+              + "END IF; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
     }
   }
 
