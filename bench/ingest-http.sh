@@ -105,6 +105,20 @@ if $start_devstack; then
 fi
 healthy || { echo "ingest-api does not answer at $url/health; start the devstack first" >&2; exit 1; }
 
+# The bearer token the scripts and curl send (docs/security.md): SHARDPIPE_TOKEN, else the admin
+# token of the devstack this script started, else that of the devstack in .devstack/.
+if [ -z "${SHARDPIPE_TOKEN:-}" ]; then
+  tokens="${data_dir:-.devstack}/tokens.json"
+  if [ -f "$tokens" ]; then
+    SHARDPIPE_TOKEN="$(sed -n 's/.*"admin": *"\([^"]*\)".*/\1/p' "$tokens")"
+  fi
+fi
+export SHARDPIPE_TOKEN="${SHARDPIPE_TOKEN:-}"
+auth=()
+if [ -n "$SHARDPIPE_TOKEN" ]; then
+  auth=(-H "Authorization: Bearer $SHARDPIPE_TOKEN")
+fi
+
 run() {
   local name="$1" script="$2" connections="$3" length="$4"
   wrk --threads "$threads" --connections "$connections" --duration "$length" --timeout 10s \
@@ -116,7 +130,7 @@ run() {
 # when some did not (their lag is unknown then), nothing when query-service does not answer.
 lag() {
   local stats
-  stats=$(curl -sf --max-time 10 "$query_url/stats") || return 0
+  stats=$(curl -sf --max-time 10 "${auth[@]}" "$query_url/stats") || return 0
   if grep -q '"partial":false' <<<"$stats"; then
     sed -n 's/.*"totals":{[^}]*}[^}]*"lag":\([0-9]*\).*/\1/p' <<<"$stats"
   else

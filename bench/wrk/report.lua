@@ -2,6 +2,17 @@
 -- `items` is how many events one successful request carries (1 for POST /tweets).
 local report = {}
 
+-- The request headers: JSON, and the bearer token from SHARDPIPE_TOKEN when it is set (ingest-api
+-- requires one unless it runs without authentication; docs/security.md).
+function report.headers()
+  local headers = { ["Content-Type"] = "application/json" }
+  local token = os.getenv("SHARDPIPE_TOKEN")
+  if token ~= nil and token ~= "" then
+    headers["Authorization"] = "Bearer " .. token
+  end
+  return headers
+end
+
 function report.done(name, items, summary, latency)
   local seconds = summary.duration / 1e6
   local failed = summary.errors.status + summary.errors.connect + summary.errors.read

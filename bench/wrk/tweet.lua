@@ -13,7 +13,7 @@ function init(args)
     local body = string.format(
       '{"location":"%s","owner_id":%d,"text":"benchmark tweet %d, lorem ipsum dolor sit amet","like_count":%d}',
       LOCATIONS[math.random(#LOCATIONS)], math.random(0, 1000000), i, math.random(0, 100))
-    requests_[i] = wrk.format("POST", "/tweets", { ["Content-Type"] = "application/json" }, body)
+    requests_[i] = wrk.format("POST", "/tweets", report.headers(), body)
   end
 end
 

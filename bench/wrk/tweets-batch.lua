@@ -28,7 +28,7 @@ end
 function request()
   local body = bodies[next_body]
   next_body = next_body % #bodies + 1
-  return wrk.format("POST", "/tweets/batch", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/tweets/batch", report.headers(), body)
 end
 
 function done(summary, latency, requests)

@@ -5,8 +5,8 @@ Each file is first resolved by a real compose implementation (`docker-compose co
 `docker compose config`), which validates it against the compose schema without a Docker engine and
 applies defaults, anchors and merges. The resolved model is then checked against the repository:
 
-* every SHARDPIPE_*, KAFKA_* and MICRONAUT_* variable of a service maps to a configuration key that
-  service has (docs/configuration.md, its section and "Shared by every service", or its
+* every SHARDPIPE_*, KAFKA_* and MICRONAUT_* variable of a service, or its NAME_FILE form that the
+  image's entry point reads from a file, maps to a configuration key that service has (docs/configuration.md, its section and "Shared by every service", or its
   application.yml), the way Micronaut maps variables to keys;
 * the shared settings agree across all services, defaults included;
 * each service publishes its HTTP port and nothing else does; no host port is published twice;
@@ -14,6 +14,8 @@ applies defaults, anchors and merges. The resolved model is then checked against
   with a pg_isready health check, a named volume and the services' credentials; a writer of a shard
   added later (an override such as docker-compose.shard-c.yml) names its database in the label
   dev.shardpipe.shard-url, which is checked the same way;
+* ingest-api and query-service get the token signing secret as NAME_FILE from a docker secret they
+  mount, unless their authentication is turned off;
 * the catalog (datasources.catalog.*) is one PostgreSQL service here holding its database, with the
   services' catalog credentials, and every service waits for it to be healthy;
 * the Kafka bootstrap names the brokers, the brokers form one cluster, and the topic job creates the
@@ -45,6 +47,13 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 MODULES = ("ingest-api", "shard-writer", "query-service")
 CHECKED_PREFIXES = ("SHARDPIPE_", "KAFKA_", "MICRONAUT_", "DATASOURCES_")
+# The HTTP services' authentication (docs/security.md): on unless turned off, with this secret.
+AUTH_MODULES = ("ingest-api", "query-service")
+AUTH_ENABLED_KEY = "micronaut.security.enabled"
+AUTH_SECRET_KEY = "micronaut.security.token.jwt.signatures.secret.generator.secret"
+SECRETS_DIR = "/run/secrets/"
+# A setting read from a file (a docker secret) by the image's entry point: NAME_FILE for NAME.
+FILE_SUFFIX = "_FILE"
 SHARED_SECTION = "Shared by every service"
 # docs/configuration.md: the database settings are read by the writers and query-service only.
 DATABASE_KEY_PREFIX = "shardpipe.database."
@@ -246,6 +255,7 @@ class Checker:
 
     def __init__(self, model: dict, modules: dict[str, ModuleConfig], image_healthcheck: bool):
         self.services: dict[str, dict] = model.get("services") or {}
+        self.secrets: dict[str, dict] = model.get("secrets") or {}
         self.modules = modules
         self.image_healthcheck = image_healthcheck
         self.problems: list[str] = []
@@ -263,6 +273,7 @@ class Checker:
             if module not in self.ours.values():
                 self.problem(f"no service runs {module} (build arg SERVICE={module})")
         self.check_variables()
+        self.check_auth(model_secrets=self.secrets)
         shared = self.check_shared_settings()
         self.check_ports()
         self.check_shards(shared)
@@ -272,12 +283,45 @@ class Checker:
         self.check_images()
         return self.problems
 
+    def check_auth(self, model_secrets: dict[str, dict]) -> None:
+        """The HTTP services verify bearer tokens with a signing secret read from a docker secret."""
+        for name, module in self.ours.items():
+            if module not in AUTH_MODULES:
+                continue
+            env = environment(self.services[name])
+            if str(env.get(env_name(AUTH_ENABLED_KEY), "true")).lower() == "false":
+                continue
+            variable = env_name(AUTH_SECRET_KEY)
+            if env.get(variable) is not None:
+                self.problem(f"{name}: {variable} puts the secret in the file; use {variable}_FILE")
+                continue
+            path = env.get(variable + FILE_SUFFIX)
+            if path is None:
+                self.problem(f"{name}: authentication is on but {variable}_FILE is not set")
+                continue
+            mounted = {
+                (s if isinstance(s, str) else s.get("source")): (
+                    None if isinstance(s, str) else s.get("target")
+                )
+                for s in self.services[name].get("secrets") or []
+            }
+            secret = next(
+                (src for src, target in mounted.items() if path == SECRETS_DIR + (target or src)),
+                None,
+            )
+            if secret is None:
+                self.problem(f"{name}: {variable}_FILE={path} is no secret the service mounts")
+            elif secret not in model_secrets:
+                self.problem(f"{name}: secret {secret} is not defined at the top level")
+
     def check_variables(self) -> None:
         for name, module in self.ours.items():
             for variable in environment(self.services[name]):
                 if not variable.startswith(CHECKED_PREFIXES):
                     continue
-                if self.modules[module].setting_for(variable) is None:
+                # The image's entry point reads NAME_FILE into NAME (compose/entrypoint.sh).
+                setting = variable.removesuffix(FILE_SUFFIX)
+                if self.modules[module].setting_for(setting) is None:
                     self.problem(
                         f"{name}: {variable} is no configuration key of {module}"
                         f" (docs/configuration.md, {module}/src/main/resources/application.yml)"

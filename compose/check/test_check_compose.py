@@ -173,6 +173,47 @@ class ComposeFilesTest(unittest.TestCase):
             "writer-eu: DATASOURCES_CATALOG_USER is no configuration key of shard-writer",
         )
 
+    def test_a_setting_from_a_file_passes_and_an_unknown_one_fails(self) -> None:
+        def change(services):
+            services["writer-eu"]["environment"]["SHARDPIPE_WRITER_POOLSIZE_FILE"] = "/run/x"
+
+        self.assertFails(
+            self.broken(change),
+            "writer-eu: SHARDPIPE_WRITER_POOLSIZE_FILE is no configuration key of shard-writer",
+        )
+        env = self.full["services"]["query-service"]["environment"]
+        self.assertEqual(
+            env["MICRONAUT_SECURITY_TOKEN_JWT_SIGNATURES_SECRET_GENERATOR_SECRET_FILE"],
+            "/run/secrets/auth-secret",
+        )
+
+    def test_http_services_without_the_signing_secret_fail(self) -> None:
+        variable = "MICRONAUT_SECURITY_TOKEN_JWT_SIGNATURES_SECRET_GENERATOR_SECRET"
+
+        def unset(services):
+            del services["ingest-api"]["environment"][variable + "_FILE"]
+
+        def inline(services):
+            services["query-service"]["environment"][variable] = "x" * 32
+            del services["query-service"]["environment"][variable + "_FILE"]
+
+        def unmounted(services):
+            services["query-service"]["secrets"] = []
+
+        def switched_off(services):
+            del services["ingest-api"]["environment"][variable + "_FILE"]
+            services["ingest-api"]["environment"]["MICRONAUT_SECURITY_ENABLED"] = "false"
+
+        self.assertFails(
+            self.broken(unset), f"ingest-api: authentication is on but {variable}_FILE is not set"
+        )
+        self.assertFails(self.broken(inline), f"query-service: {variable} puts the secret in the")
+        self.assertFails(
+            self.broken(unmounted),
+            f"query-service: {variable}_FILE=/run/secrets/auth-secret is no secret the service",
+        )
+        self.assertEqual(self.broken(switched_off), [])
+
     def test_full_stack_has_three_brokers_and_a_database_per_shard(self) -> None:
         services = self.full["services"]
         brokers = [n for n, s in services.items() if s["image"].startswith("apache/kafka:")]

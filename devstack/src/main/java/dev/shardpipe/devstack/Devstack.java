@@ -12,12 +12,15 @@ import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.embedded.process.ServiceSpec;
+import dev.shardpipe.store.ShardRoles;
+import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +68,7 @@ public final class Devstack implements AutoCloseable {
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
 
   private final DevstackOptions options;
+  private final @Nullable DevstackAuth auth;
   private final PostgresServer postgres;
   private volatile KafkaBroker kafka;
   private final CatalogClient catalog;
@@ -76,6 +81,7 @@ public final class Devstack implements AutoCloseable {
 
   private Devstack(
       DevstackOptions options,
+      @Nullable DevstackAuth auth,
       PostgresServer postgres,
       KafkaBroker kafka,
       CatalogClient catalog,
@@ -83,6 +89,7 @@ public final class Devstack implements AutoCloseable {
       Map<String, ServiceProcess> writers,
       ScheduledExecutorService scheduler) {
     this.options = options;
+    this.auth = auth;
     this.postgres = postgres;
     this.kafka = kafka;
     this.catalog = catalog;
@@ -123,6 +130,10 @@ public final class Devstack implements AutoCloseable {
     }
     Files.createDirectories(options.dataDir());
     readTokenSecret(options.dataDir());
+    DevstackAuth auth =
+        options.auth()
+            ? DevstackAuth.prepare(options.dataDir(), new SecureRandom(), Clock.systemUTC())
+            : null;
 
     PostgresServer postgres =
         PostgresServer.start(
@@ -157,7 +168,7 @@ public final class Devstack implements AutoCloseable {
         writers.put(shard, writer);
         services.add(writer);
       }
-      for (ServiceSpec spec : serviceSpecs(options)) {
+      for (ServiceSpec spec : serviceSpecs(options, auth)) {
         services.add(process(options, scheduler, spec));
       }
       for (ServiceProcess service : services) {
@@ -167,7 +178,7 @@ public final class Devstack implements AutoCloseable {
         service.awaitHealthy(HEALTHY_TIMEOUT);
       }
       Devstack devstack =
-          new Devstack(options, postgres, kafka, catalog, services, writers, scheduler);
+          new Devstack(options, auth, postgres, kafka, catalog, services, writers, scheduler);
       catalog.watcher().addListener(devstack::catalogChanged);
       return devstack;
     } catch (IOException | SQLException | InterruptedException | RuntimeException e) {
@@ -218,13 +229,37 @@ public final class Devstack implements AutoCloseable {
         + databaseName(DatabaseConfiguration.SHARD_PLACEHOLDER);
   }
 
-  /** A shard the catalog places on this server (its database is shard_NAME here) gets it now. */
+  /**
+   * A shard the catalog places on this server (its database is shard_NAME here) gets it now; then
+   * every shard gets its writer role and the grants of the database roles (docs/security.md).
+   */
   private static void createDatabaseIfLocal(PostgresServer postgres, Shard shard)
       throws SQLException {
     String local =
         "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + databaseName(shard.name());
     if (shard.url().equals(local)) {
       postgres.createDatabase(databaseName(shard.name()));
+    }
+    grantRoles(shard);
+  }
+
+  /**
+   * Creates the shard's writer role and grants the roles their privileges in its database, as the
+   * superuser the devstack's PostgreSQL trusts. A shard added with a URL of another server is left
+   * to whoever runs that server: its writer then logs in as its role there or fails to start.
+   */
+  private static void grantRoles(Shard shard) {
+    try (Connection admin = DriverManager.getConnection(shard.url(), PostgresServer.USER, "")) {
+      ShardRoles.createReader(admin, ShardRoles.READER, "");
+      ShardRoles.createWriter(admin, ShardRoles.writer(shard.name()), "");
+      ShardRoles.grant(
+          admin, ShardRoles.READER, ShardRoles.writer(shard.name()), PostgresServer.USER);
+    } catch (SQLException e) {
+      LOG.warn(
+          "devstack: cannot set up the database roles of shard {} at {}: {}",
+          shard.name(),
+          shard.url(),
+          e.getMessage());
     }
   }
 
@@ -323,6 +358,11 @@ public final class Devstack implements AutoCloseable {
         "--shardpipe.database.url-template=" + urlTemplate(options),
         "--datasources.catalog.url=" + catalogUrl(options),
         "--datasources.catalog.username=" + PostgresServer.USER,
+        // Least privilege (docs/security.md): the owner migrates, each writer writes as the role
+        // of its shard, query-service and ingest-api read as the read-only role.
+        "--shardpipe.database.user=" + PostgresServer.USER,
+        "--shardpipe.database.writer-user=" + ShardRoles.WRITER_TEMPLATE,
+        "--shardpipe.database.reader-user=" + ShardRoles.READER,
         "--shardpipe.partitions=" + options.partitions(),
         "--shardpipe.tweet-locations=" + options.tweetLocations(),
         "--shardpipe.placement=" + options.placement());
@@ -338,10 +378,8 @@ public final class Devstack implements AutoCloseable {
     if (!Files.exists(file)) {
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
-      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      }
+      DevstackAuth.writeOwnerOnly(
+          file, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
     }
     return Files.readString(file).strip();
   }
@@ -354,22 +392,43 @@ public final class Devstack implements AutoCloseable {
         with(shared(options), "--shard=" + shard, "--micronaut.server.port=" + port));
   }
 
-  private static List<ServiceSpec> serviceSpecs(DevstackOptions options) throws IOException {
-    Map<String, String> secrets =
-        Map.of("SHARDPIPE_READ_TOKEN_SECRET", readTokenSecret(options.dataDir()));
+  private static List<ServiceSpec> serviceSpecs(
+      DevstackOptions options, @Nullable DevstackAuth auth) throws IOException {
+    Map<String, String> environment = httpEnvironment(options, auth);
     return List.of(
         new ServiceSpec(
             "ingest-api",
             "ingest-api",
             options.ingestPort(),
-            with(shared(options), "--micronaut.server.port=" + options.ingestPort()),
-            secrets),
+            with(httpShared(options, auth), "--micronaut.server.port=" + options.ingestPort()),
+            environment),
         new ServiceSpec(
             "query-service",
             "query-service",
             options.queryPort(),
-            with(shared(options), "--micronaut.server.port=" + options.queryPort()),
-            secrets));
+            with(httpShared(options, auth), "--micronaut.server.port=" + options.queryPort()),
+            environment));
+  }
+
+  /** The HTTP services' arguments: with authentication off, /health shows its details to all. */
+  private static List<String> httpShared(DevstackOptions options, @Nullable DevstackAuth auth) {
+    return auth != null
+        ? shared(options)
+        : with(
+            shared(options),
+            "--micronaut.security.enabled=false",
+            "--endpoints.health.details-visible=ANONYMOUS");
+  }
+
+  /** The HTTP services' secrets, passed in their environment so that no process list shows them. */
+  private static Map<String, String> httpEnvironment(
+      DevstackOptions options, @Nullable DevstackAuth auth) throws IOException {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("SHARDPIPE_READ_TOKEN_SECRET", readTokenSecret(options.dataDir()));
+    if (auth != null) {
+      environment.put(DevstackAuth.SECRET_VARIABLE, auth.secret().text());
+    }
+    return environment;
   }
 
   private static List<String> with(List<String> shared, String... more) {
@@ -435,6 +494,15 @@ public final class Devstack implements AutoCloseable {
    */
   public DevstackOptions options() {
     return options;
+  }
+
+  /**
+   * Returns the signing secret and the tokens of each role.
+   *
+   * @return them, or empty when the devstack runs with {@code --no-auth}
+   */
+  public Optional<DevstackAuth> auth() {
+    return Optional.ofNullable(auth);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.shardpipe.devstack;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.Shard;
 import dev.shardpipe.catalog.ShardState;
@@ -41,6 +42,14 @@ public final class DevstackCommand implements Callable<Integer> {
 
   @Option(names = "--clean", description = "Delete the data directory first: start empty.")
   private boolean clean;
+
+  @Option(
+      names = "--no-auth",
+      description =
+          "Run ingest-api and query-service without authentication: no bearer token needed"
+              + " (micronaut.security.enabled=false). By default they require one; the tokens are"
+              + " in <data-dir>/tokens.json.")
+  private boolean noAuth;
 
   @Option(
       names = "--home",
@@ -130,7 +139,8 @@ public final class DevstackCommand implements Callable<Integer> {
             writerBasePort,
             partitions,
             tweetLocations,
-            placement);
+            placement,
+            !noAuth);
     PrintStream out = System.out;
     out.println("Starting the shardpipe devstack in " + options.dataDir() + " ...");
     Devstack devstack = Devstack.start(options);
@@ -194,11 +204,30 @@ public final class DevstackCommand implements Callable<Integer> {
     out.printf(
         "  %-14s http://localhost:%d/console  (partitions, shards and moves, live)%n",
         "Console", o.queryPort());
+    printAuth(out, devstack);
     out.println("Logs: " + o.dataDir().resolve("logs"));
     out.println(
         "Ctrl-C stops everything; the data stays in "
             + o.dataDir()
             + " (--clean starts empty). A service that dies is restarted.");
+  }
+
+  /** Where the tokens are, and a request that works as printed. */
+  private static void printAuth(PrintStream out, Devstack devstack) {
+    DevstackOptions o = devstack.options();
+    if (devstack.auth().isEmpty()) {
+      out.printf(
+          "  %-14s off (--no-auth): the HTTP services take requests without a token%n", "Auth");
+      return;
+    }
+    DevstackAuth auth = devstack.auth().orElseThrow();
+    out.printf(
+        "  %-14s bearer tokens for %s in %s (mode 600), valid %d days%n",
+        "Auth", String.join(", ", Roles.ALL), auth.tokensFile(), DevstackAuth.VALID_DAYS);
+    out.println("Try it:");
+    out.printf(
+        "  curl -s -H 'Authorization: Bearer %s' 'http://localhost:%d/tweets?limit=2'%n",
+        auth.token(Roles.READ), o.queryPort());
   }
 
   /** The shardctl command for this devstack: options only where it differs from the defaults. */

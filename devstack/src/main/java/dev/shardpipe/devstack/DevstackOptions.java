@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * @param partitions P, the events topic's partition count
  * @param tweetLocations the tweet location ranges, as {@code shardpipe.tweet-locations}
  * @param placement the partition placement, as {@code shardpipe.placement}
+ * @param auth whether the HTTP services require bearer tokens (docs/security.md); {@code --no-auth}
+ *     turns it off
  */
 public record DevstackOptions(
     Path home,
@@ -31,4 +33,5 @@ public record DevstackOptions(
     int writerBasePort,
     int partitions,
     String tweetLocations,
-    String placement) {}
+    String placement,
+    boolean auth) {}

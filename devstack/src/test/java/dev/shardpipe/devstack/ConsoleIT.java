@@ -3,6 +3,7 @@ package dev.shardpipe.devstack;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
@@ -82,7 +83,8 @@ class ConsoleIT {
             FreePort.find(),
             Routing.DEFAULT_PARTITIONS,
             Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT);
+            Placement.DEFAULT_PLACEMENT,
+            true);
     devstack = Devstack.start(options);
     ChromeOptions chrome = new ChromeOptions();
     chrome.setBinary(CHROMIUM.toFile());
@@ -110,6 +112,20 @@ class ConsoleIT {
   void showsEveryPartitionColouredByTheShardThatOwnsIt() throws Exception {
     post("{\"location\":\"europe\",\"owner_id\":42,\"text\":\"hello console\"}");
     browser.get(consoleUrl());
+
+    WebElement login = new WebDriverWait(browser, WAIT).until(b -> displayed(b, By.id("login")));
+    assertThat(browser.findElement(By.id("console")).isDisplayed())
+        .as("without a token the page shows nothing but the question for one")
+        .isFalse();
+    assertThat(browser.findElements(By.cssSelector("#grid .cell"))).isEmpty();
+    screenshot("0-asks-for-a-token.png");
+    browser.findElement(By.id("token")).sendKeys(token(Roles.INGEST));
+    login.findElement(By.cssSelector("button")).click();
+    new WebDriverWait(browser, WAIT)
+        .until(b -> b.findElement(By.id("login-error")).getText().contains("read or admin"));
+    browser.findElement(By.id("token")).clear();
+    browser.findElement(By.id("token")).sendKeys(token(Roles.READ));
+    login.findElement(By.cssSelector("button")).click();
 
     List<WebElement> cells =
         new WebDriverWait(browser, WAIT).until(b -> cellsOrNull(b, Routing.DEFAULT_PARTITIONS));
@@ -197,6 +213,11 @@ class ConsoleIT {
     return cells.size() == expected ? cells : null;
   }
 
+  private static WebElement displayed(WebDriver b, By by) {
+    WebElement found = first(b, by);
+    return found != null && found.isDisplayed() ? found : null;
+  }
+
   private static WebElement first(WebDriver b, By by) {
     List<WebElement> found = b.findElements(by);
     return found.isEmpty() ? null : found.get(0);
@@ -204,6 +225,10 @@ class ConsoleIT {
 
   private static WebElement shardRow(String shard) {
     return browser.findElement(By.cssSelector("#shards tr[data-shard='" + shard + "']"));
+  }
+
+  private static String token(String role) {
+    return devstack.auth().orElseThrow().token(role);
   }
 
   private static String consoleUrl() {
@@ -222,6 +247,7 @@ class ConsoleIT {
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + options.ingestPort() + "/tweets"))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token(Roles.INGEST))
                     .POST(HttpRequest.BodyPublishers.ofString(json))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -245,6 +271,8 @@ class ConsoleIT {
                   HttpRequest.newBuilder(
                           URI.create("http://127.0.0.1:" + options.ingestPort() + "/tweets/batch"))
                       .header("Content-Type", "application/json")
+                      .header("Authorization", "Bearer " + token(Roles.INGEST))
+                      .header("Authorization", "Bearer " + token(Roles.INGEST))
                       .POST(HttpRequest.BodyPublishers.ofString(json.append(']').toString()))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());

@@ -73,11 +73,13 @@ final class ElasticLoad implements AutoCloseable {
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private final List<Consumer<Ack>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean sending = new AtomicBoolean(true);
+  private final String authorization;
   private final int tweetsPerTick;
   private final int filesPerTick;
 
-  private ElasticLoad(String ingest, String bootstrap, int eventsPerSecond) {
+  private ElasticLoad(String ingest, String token, String bootstrap, int eventsPerSecond) {
     this.ingest = ingest;
+    this.authorization = "Bearer " + token;
     this.bootstrap = bootstrap;
     int perTick = eventsPerSecond * TICK_MILLIS / 1000;
     this.tweetsPerTick = perTick * 3 / 5;
@@ -89,8 +91,10 @@ final class ElasticLoad implements AutoCloseable {
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  static ElasticLoad start(String ingest, String bootstrap, int eventsPerSecond, Duration maxRun) {
-    ElasticLoad load = new ElasticLoad(ingest, bootstrap, eventsPerSecond);
+  /** Starts sending to ingest-api with an admin token, which also reads /stats. */
+  static ElasticLoad start(
+      String ingest, String token, String bootstrap, int eventsPerSecond, Duration maxRun) {
+    ElasticLoad load = new ElasticLoad(ingest, token, bootstrap, eventsPerSecond);
     load.ticks.scheduleAtFixedRate(load::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     load.ticks.schedule(load::stopSending, maxRun.toMillis(), TimeUnit.MILLISECONDS);
     return load;
@@ -171,6 +175,7 @@ final class ElasticLoad implements AutoCloseable {
         HttpRequest.newBuilder(URI.create(ingest + path))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json")
+            .header("Authorization", authorization)
             .POST(BodyPublishers.ofByteArray(body))
             .build();
     http.sendAsync(request, BodyHandlers.ofString())
@@ -290,7 +295,10 @@ final class ElasticLoad implements AutoCloseable {
   Map<String, Long> statsTotals(String query) throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(query + "/stats")).GET().build(),
+            HttpRequest.newBuilder(URI.create(query + "/stats"))
+                .header("Authorization", authorization)
+                .GET()
+                .build(),
             BodyHandlers.ofString());
     JsonNode rows = JSON.readValue(response.body(), JsonNode.class).get("totals").get("rows");
     return Map.of(

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.Catalog;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.Move;
@@ -75,17 +76,24 @@ class ElasticityIT {
             FreePort.find(),
             Routing.DEFAULT_PARTITIONS,
             Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT);
+            Placement.DEFAULT_PLACEMENT,
+            true);
     devstack = Devstack.start(options);
     load =
         ElasticLoad.start(
             "http://127.0.0.1:" + options.ingestPort(),
+            devstack.auth().orElseThrow().token(Roles.ADMIN),
             "127.0.0.1:" + options.kafkaPort(),
             EVENTS_PER_SECOND,
             MAX_RUN);
     await().atMost(WAIT).until(() -> load.acknowledged() >= 5_000);
     freshness = FreshnessWatch.start(load, devstack);
-    reader = PageWalker.start("http://127.0.0.1:" + options.queryPort(), load, freshness);
+    reader =
+        PageWalker.start(
+            "http://127.0.0.1:" + options.queryPort(),
+            devstack.auth().orElseThrow().token(Roles.READ),
+            load,
+            freshness);
   }
 
   @AfterAll

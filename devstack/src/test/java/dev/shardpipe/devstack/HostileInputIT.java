@@ -3,6 +3,7 @@ package dev.shardpipe.devstack;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
@@ -87,7 +88,8 @@ class HostileInputIT {
             FreePort.find(),
             Routing.DEFAULT_PARTITIONS,
             Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT);
+            Placement.DEFAULT_PLACEMENT,
+            true);
     devstack = Devstack.start(options);
   }
 
@@ -119,6 +121,7 @@ class HostileInputIT {
                     URI.create("http://127.0.0.1:" + hostile.port() + hostile.path()))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", hostile.contentType())
+                .header("Authorization", authorization(random))
                 .method(hostile.method(), BodyPublishers.ofByteArray(hostile.body()))
                 .build();
       } catch (IllegalArgumentException e) {
@@ -179,10 +182,27 @@ class HostileInputIT {
                             + answer.get("id").getStringValue()
                             + "?owner_id=5&location=europe&read_after="
                             + answer.get("token").getStringValue()))
+                .header(
+                    "Authorization", "Bearer " + devstack.auth().orElseThrow().token(Roles.READ))
                 .build(),
             BodyHandlers.ofString());
     assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
     assertThat(read.body()).contains("after the storm");
+  }
+
+  /**
+   * Mostly a valid admin token, so that the bodies and parameters reach the code that parses them;
+   * now and then a token that is garbage, empty, or of no scheme at all.
+   */
+  private static String authorization(Random random) {
+    String admin = "Bearer " + devstack.auth().orElseThrow().token(Roles.ADMIN);
+    return switch (random.nextInt(20)) {
+      case 0 -> "Bearer " + randomToken(random);
+      case 1 -> "Bearer ";
+      case 2 -> admin.substring(0, admin.length() - 1 - random.nextInt(10));
+      case 3 -> "Basic " + randomToken(random);
+      default -> admin;
+    };
   }
 
   /** The next hostile request: one of the generators below, chosen at random. */

@@ -37,19 +37,22 @@ final class PageWalker implements AutoCloseable {
   private final List<String> problems = new CopyOnWriteArrayList<>();
   private final AtomicLong pages = new AtomicLong();
   private final AtomicLong walks = new AtomicLong();
+  private final String authorization;
   private final Thread thread;
   private volatile boolean running = true;
 
-  private PageWalker(String query, ElasticLoad load, FreshnessWatch freshness) {
+  private PageWalker(String query, String token, ElasticLoad load, FreshnessWatch freshness) {
     this.query = query;
+    this.authorization = "Bearer " + token;
     this.load = load;
     this.freshness = freshness;
     this.thread = new Thread(this::run, "page-walker");
     this.thread.setDaemon(true);
   }
 
-  static PageWalker start(String query, ElasticLoad load, FreshnessWatch freshness) {
-    PageWalker walker = new PageWalker(query, load, freshness);
+  /** Starts walking the pages with a token of role read. */
+  static PageWalker start(String query, String token, ElasticLoad load, FreshnessWatch freshness) {
+    PageWalker walker = new PageWalker(query, token, load, freshness);
     walker.thread.start();
     return walker;
   }
@@ -102,6 +105,7 @@ final class PageWalker implements AutoCloseable {
       HttpResponse<String> response =
           HTTP.send(
               HttpRequest.newBuilder(URI.create(query + path))
+                  .header("Authorization", authorization)
                   .timeout(Duration.ofSeconds(30))
                   .GET()
                   .build(),

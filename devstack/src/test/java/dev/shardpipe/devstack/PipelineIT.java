@@ -3,6 +3,7 @@ package dev.shardpipe.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +26,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,7 +74,8 @@ class PipelineIT {
             FreePort.find(),
             Routing.DEFAULT_PARTITIONS,
             Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT);
+            Placement.DEFAULT_PLACEMENT,
+            true);
     devstack = Devstack.start(options);
   }
 
@@ -244,11 +249,20 @@ class PipelineIT {
     return devstack.postgres().jdbcUrl(Devstack.databaseName(shard));
   }
 
+  /** The devstack's token of a role, as a user takes it from its tokens.json. */
+  private static String token(String role) throws Exception {
+    String tokens = Files.readString(devstack.auth().orElseThrow().tokensFile());
+    Matcher match = Pattern.compile("\"" + role + "\": \"([^\"]+)\"").matcher(tokens);
+    assertThat(match.find()).as("tokens.json holds a token for %s: %s", role, tokens).isTrue();
+    return match.group(1);
+  }
+
   private static JsonNode post(String path, String json) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.ingestPort() + path))
                 .timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token(Roles.INGEST))
                 .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString(json))
                 .build(),
@@ -271,6 +285,9 @@ class PipelineIT {
   private static HttpResponse<String> query(String path) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.queryPort() + path))
+            .header(
+                "Authorization",
+                "Bearer " + token(path.startsWith("/stats") ? Roles.ADMIN : Roles.READ))
             .timeout(Duration.ofSeconds(20))
             .GET()
             .build(),

@@ -3,6 +3,7 @@ package dev.shardpipe.devstack;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
@@ -91,7 +92,8 @@ class ReadYourWritesIT {
             FreePort.find(),
             Routing.DEFAULT_PARTITIONS,
             Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT);
+            Placement.DEFAULT_PLACEMENT,
+            true);
     devstack = Devstack.start(options);
   }
 
@@ -252,8 +254,10 @@ class ReadYourWritesIT {
   }
 
   private static HttpRequest.Builder request(int port, String path) {
+    String role = port == options.ingestPort() ? Roles.INGEST : Roles.READ;
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(20));
+        .timeout(Duration.ofSeconds(20))
+        .header("Authorization", "Bearer " + devstack.auth().orElseThrow().token(role));
   }
 
   private static void sql(String shard, String statements) throws Exception {

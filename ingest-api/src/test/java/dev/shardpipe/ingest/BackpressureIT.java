@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.core.token.ReadToken;
@@ -13,6 +14,7 @@ import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.Sql;
+import dev.shardpipe.testing.TestTokens;
 import dev.shardpipe.testing.TestWriter;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
@@ -87,6 +89,7 @@ class BackpressureIT {
     properties.put("shardpipe.ingest.max-lag", MAX_LAG);
     properties.put("shardpipe.ingest.lag-refresh-interval", "200ms");
     properties.put("shardpipe.read-token-secret", SECRET);
+    properties.putAll(TestTokens.serverProperties());
     server = ApplicationContext.run(EmbeddedServer.class, properties);
   }
 
@@ -228,6 +231,7 @@ class BackpressureIT {
   private static HttpResponse<String> post(String path, String body) throws Exception {
     return CLIENT.send(
         HttpRequest.newBuilder(uri(path))
+            .header(TestTokens.HEADER, TestTokens.authorization(Roles.INGEST))
             .header("Content-Type", "application/json")
             .POST(BodyPublishers.ofString(body))
             .timeout(Duration.ofSeconds(30))
@@ -237,7 +241,11 @@ class BackpressureIT {
 
   private static HttpResponse<String> get(String path) throws Exception {
     return CLIENT.send(
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpRequest.newBuilder(uri(path))
+            .header(TestTokens.HEADER, TestTokens.authorization(Roles.ADMIN))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
         BodyHandlers.ofString());
   }
 

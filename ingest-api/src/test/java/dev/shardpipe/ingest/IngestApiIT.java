@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
@@ -13,6 +14,7 @@ import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
+import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -159,12 +161,10 @@ class IngestApiIT {
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("\"detail\":\"the body is not valid JSON\"");
     HttpResponse<String> text =
-        CLIENT.send(
+        send(
             HttpRequest.newBuilder(uri("/files"))
                 .header("Content-Type", "text/plain")
-                .POST(BodyPublishers.ofString("user_id=1"))
-                .build(),
-            BodyHandlers.ofString());
+                .POST(BodyPublishers.ofString("user_id=1")));
     assertThat(text.statusCode()).isEqualTo(415);
     assertThat(text.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
@@ -549,6 +549,7 @@ class IngestApiIT {
     properties.put("shardpipe.topic", topicName);
     properties.put("micronaut.server.port", -1);
     properties.put("datasources.catalog.url", catalogUrl(infra));
+    properties.putAll(TestTokens.serverProperties());
     return properties;
   }
 
@@ -565,7 +566,19 @@ class IngestApiIT {
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofString());
+    HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+    return CLIENT.send(
+        TestTokens.authorized(built, roleFor(built.uri().getPath())), BodyHandlers.ofString());
+  }
+
+  /** The role a user would send for a path: admin for the admin-only ones, else ingest. */
+  static String roleFor(String path) {
+    return path.startsWith("/ingest/bulk")
+            || path.startsWith("/prometheus")
+            || path.startsWith("/swagger")
+            || path.startsWith("/health")
+        ? Roles.ADMIN
+        : Roles.INGEST;
   }
 
   private static void assertProblem(HttpResponse<String> response, int status, String... parts) {

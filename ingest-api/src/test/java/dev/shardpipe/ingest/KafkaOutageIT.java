@@ -3,12 +3,14 @@ package dev.shardpipe.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
+import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -85,6 +87,7 @@ class KafkaOutageIT {
             "shardpipe.ingest.max-in-flight-events", 2,
             "shardpipe.ingest.max-batch-items", 2,
             "shardpipe.ingest.max-bulk-count", 2));
+    properties.putAll(TestTokens.serverProperties());
     server = ApplicationContext.run(EmbeddedServer.class, properties);
     IngestApiIT.awaitCatalog(server);
   }
@@ -247,6 +250,7 @@ class KafkaOutageIT {
 
   private HttpRequest request(String path, String json) {
     return HttpRequest.newBuilder(uri(path))
+        .header(TestTokens.HEADER, TestTokens.authorization(Roles.INGEST))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .POST(BodyPublishers.ofString(json))
@@ -255,7 +259,11 @@ class KafkaOutageIT {
 
   private HttpResponse<String> get(String path) throws Exception {
     return CLIENT.send(
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpRequest.newBuilder(uri(path))
+            .header(TestTokens.HEADER, TestTokens.authorization(Roles.ADMIN))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
         BodyHandlers.ofString());
   }
 

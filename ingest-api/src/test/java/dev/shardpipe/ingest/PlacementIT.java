@@ -3,6 +3,8 @@ package dev.shardpipe.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shardpipe.auth.Roles;
+import dev.shardpipe.auth.SigningSecret;
 import dev.shardpipe.catalog.Catalog;
 import dev.shardpipe.catalog.Move;
 import dev.shardpipe.core.placement.RegionPins;
@@ -10,6 +12,7 @@ import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
+import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -121,7 +124,9 @@ class PlacementIT {
             "micronaut.server.port",
             -1,
             "datasources.catalog.url",
-            catalogUrl));
+            catalogUrl,
+            SigningSecret.PROPERTY,
+            TestTokens.SECRET.text()));
   }
 
   /** Posts the tweet of owner 42 in europe and returns its {@code 202} body. */
@@ -129,6 +134,7 @@ class PlacementIT {
     HttpResponse<String> response =
         CLIENT.send(
             HttpRequest.newBuilder(uri("/tweets"))
+                .header(TestTokens.HEADER, TestTokens.authorization(Roles.INGEST))
                 .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString(TWEET))
                 .timeout(Duration.ofSeconds(30))
@@ -140,7 +146,11 @@ class PlacementIT {
 
   private HttpResponse<String> get(String path) throws Exception {
     return CLIENT.send(
-        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpRequest.newBuilder(uri(path))
+            .header(TestTokens.HEADER, TestTokens.authorization(Roles.ADMIN))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
         BodyHandlers.ofString());
   }
 

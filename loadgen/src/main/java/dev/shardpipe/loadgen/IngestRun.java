@@ -109,7 +109,8 @@ final class IngestRun {
       }
       FreshnessTracker watching = tracker;
       if (settings.readYourWrites()) {
-        probe = new ReadYourWritesProbe(settings.queryUrl(), settings.concurrency());
+        probe =
+            new ReadYourWritesProbe(settings.queryUrl(), settings.concurrency(), settings.token());
       }
       try (ProgressBar progress = progress(source)) {
         LoadDriver driver =
@@ -164,7 +165,7 @@ final class IngestRun {
     VisibilityCheck.Result visibility = null;
     if (settings.verify() == VerifyMode.IDS) {
       visibility =
-          new VisibilityCheck(settings.queryUrl(), VERIFY_CONCURRENCY)
+          new VisibilityCheck(settings.queryUrl(), VERIFY_CONCURRENCY, settings.token())
               .check(List.copyOf(sent), settings.visibleTimeout());
     }
     StatsTotals after = stats("after");
@@ -249,7 +250,8 @@ final class IngestRun {
         settings.batchSize() > 1,
         settings.retries(),
         settings.concurrency(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        settings.token());
   }
 
   private String settingsDescription() {
@@ -273,7 +275,7 @@ final class IngestRun {
       return null;
     }
     try {
-      return StatsTotals.read(settings.queryUrl());
+      return StatsTotals.read(settings.queryUrl(), settings.token());
     } catch (IOException e) {
       LOG.warn("query-service /stats {} the run: {}", when, e.getMessage());
       return null;

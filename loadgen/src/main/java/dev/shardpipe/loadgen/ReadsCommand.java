@@ -97,6 +97,8 @@ final class ReadsCommand implements Callable<Integer> {
   /** For --sql: the shards come from the catalog. */
   @Mixin private CatalogOptions catalog;
 
+  @Mixin private TokenOption token;
+
   @Spec private CommandSpec command;
 
   @Option(
@@ -159,14 +161,15 @@ final class ReadsCommand implements Callable<Integer> {
                 view,
                 shards.databaseUser(),
                 shards.databasePassword(),
-                Routing.of(partitions, tweetLocations));
+                Routing.of(partitions, tweetLocations),
+                token.token());
         description = "sql on the shards of the catalog at " + shards.url();
         run = ReadLoad.run(target, plan);
       }
     } else {
       ReadLoad.Target target =
           new ReadLoad.Target(
-              false, queryUrl, null, "", "", Routing.of(partitions, tweetLocations));
+              false, queryUrl, null, "", "", Routing.of(partitions, tweetLocations), token.token());
       description = "http " + queryUrl;
       run = ReadLoad.run(target, plan);
     }

@@ -155,6 +155,8 @@ final class SendOptions {
 
   @Mixin private CatalogOptions catalog;
 
+  @Mixin private TokenOption token;
+
   @Option(
       names = "--topic",
       defaultValue = PipelineConfiguration.DEFAULT_TOPIC,
@@ -222,7 +224,8 @@ final class SendOptions {
           partitions,
           tweetLocations,
           summaryJson,
-          !noProgress);
+          !noProgress,
+          token.token());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(command.commandLine(), e.getMessage(), e);
     }

@@ -36,7 +36,8 @@ record SendSettings(
     int partitions,
     String tweetLocations,
     @Nullable Path summaryJson,
-    boolean progress) {
+    boolean progress,
+    @Nullable String token) {
 
   /** ingest-api's batch limit (SPEC 6). */
   static final int MAX_BATCH_SIZE = 10_000;

@@ -2,6 +2,7 @@ package dev.shardpipe.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.EventType;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
@@ -68,7 +69,8 @@ class LoadgenIT {
             FreePort.find(),
             Routing.DEFAULT_PARTITIONS,
             Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT);
+            Placement.DEFAULT_PLACEMENT,
+            true);
     devstack = Devstack.start(options);
     repository = dir.resolve("repository");
     try (Git git = Git.init().setDirectory(repository.toFile()).setInitialBranch("main").call()) {
@@ -215,6 +217,9 @@ class LoadgenIT {
             "--verify",
             "ids",
             "--no-progress",
+            // As a user passes it: an admin token posts, reads back and reads /stats.
+            "--token",
+            devstack.auth().orElseThrow().token(Roles.ADMIN),
             "--summary-json",
             summary.toString()));
 

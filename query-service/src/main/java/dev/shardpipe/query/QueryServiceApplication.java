@@ -2,7 +2,10 @@ package dev.shardpipe.query;
 
 import io.micronaut.runtime.Micronaut;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 
 /**
  * Runs the query service (SPEC 7): {@code java -jar query-service.jar}, listening on 127.0.0.1:8081
@@ -18,7 +21,16 @@ import io.swagger.v3.oas.annotations.info.Info;
                 "Tweets and file metadata read across the PostgreSQL shards (SPEC 7): routed"
                     + " when the shard key is known, merged newest first with keyset cursors when"
                     + " not; partial answers name the missing shards. Every error is"
-                    + " application/problem+json (RFC 9457)."))
+                    + " application/problem+json (RFC 9457)."),
+    // Swagger UI's Authorize button sends the token of every request it makes.
+    security = @SecurityRequirement(name = "bearer"))
+@SecurityScheme(
+    name = "bearer",
+    type = SecuritySchemeType.HTTP,
+    scheme = "bearer",
+    bearerFormat = "JWT",
+    description =
+        "An HS256 JWT with a roles claim (docs/security.md): role read (or admin); /stats and /prometheus need admin.")
 public final class QueryServiceApplication {
 
   private QueryServiceApplication() {}

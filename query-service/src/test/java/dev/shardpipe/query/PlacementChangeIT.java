@@ -21,6 +21,7 @@ import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.TestEvents;
 import dev.shardpipe.testing.TestProducer;
+import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -162,6 +163,7 @@ class PlacementChangeIT {
     properties.put(
         "datasources.catalog.url",
         infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", ""));
+    properties.putAll(TestTokens.serverProperties());
     service = ApplicationContext.builder().properties(properties).start();
     assertThat(service.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))).isTrue();
     service.getBean(EmbeddedServer.class).start();
@@ -379,7 +381,12 @@ class PlacementChangeIT {
 
   private HttpResponse<String> get(String path) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        TestTokens.authorized(
+            HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            QueryServiceIT.roleFor(path)),
         BodyHandlers.ofString());
   }
 

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;
@@ -24,6 +25,7 @@ import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.Sql;
 import dev.shardpipe.testing.TestEvents;
 import dev.shardpipe.testing.TestProducer;
+import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
@@ -981,6 +983,7 @@ class QueryServiceIT {
     // A catalog of its own per instance: its watcher seeds it from this instance's URL template,
     // which is how an instance with faulty connections to shard us gets them.
     properties.put("datasources.catalog.url", catalogUrl());
+    properties.putAll(TestTokens.serverProperties());
     return properties;
   }
 
@@ -1125,8 +1128,23 @@ class QueryServiceIT {
 
   private static HttpResponse<String> get(URI service, String path) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(service.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        TestTokens.authorized(
+            HttpRequest.newBuilder(service.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            roleFor(path)),
         BodyHandlers.ofString());
+  }
+
+  /** The role a user would send for a path: admin for the admin-only ones, else read. */
+  static String roleFor(String path) {
+    return path.startsWith("/stats")
+            || path.startsWith("/prometheus")
+            || path.startsWith("/swagger")
+            || path.startsWith("/health")
+        ? Roles.ADMIN
+        : Roles.READ;
   }
 
   private static HttpResponse<String> timed(URI service, String path) throws Exception {

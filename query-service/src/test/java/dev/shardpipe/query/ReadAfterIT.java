@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.TweetEvent;
@@ -16,6 +17,7 @@ import dev.shardpipe.store.ShardStore;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.TestEvents;
+import dev.shardpipe.testing.TestTokens;
 import dev.shardpipe.testing.TestWriter;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
@@ -108,6 +110,7 @@ class ReadAfterIT {
     properties.put(
         "datasources.catalog.url",
         infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", ""));
+    properties.putAll(TestTokens.serverProperties());
     service = ApplicationContext.builder().properties(properties).start();
     assertThat(service.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))).isTrue();
     service.getBean(EmbeddedServer.class).start();
@@ -231,6 +234,7 @@ class ReadAfterIT {
           HTTP.send(
               HttpRequest.newBuilder(base.resolve("/files?limit=1"))
                   .header("Shardpipe-Read-After", token)
+                  .header(TestTokens.HEADER, TestTokens.authorization(Roles.READ))
                   .timeout(Duration.ofSeconds(30))
                   .GET()
                   .build(),
@@ -278,7 +282,12 @@ class ReadAfterIT {
 
   private static CompletableFuture<HttpResponse<String>> getAsync(String path) {
     return HTTP.sendAsync(
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        TestTokens.authorized(
+            HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            QueryServiceIT.roleFor(path)),
         BodyHandlers.ofString());
   }
 

@@ -159,6 +159,8 @@ public final class ShardStore {
   private static final int DROP_ATTEMPTS = 5;
 
   private final DataSource dataSource;
+  private final DataSource schemaSource;
+  private final @Nullable SchemaGrants grants;
   private final String shard;
   private final String topic;
 
@@ -173,7 +175,57 @@ public final class ShardStore {
    * @param topic the events topic, the key of {@code applied_offsets}
    */
   public ShardStore(DataSource dataSource, String shard, String topic) {
+    this(dataSource, dataSource, shard, topic);
+  }
+
+  /**
+   * Creates a store that changes the schema as another role than it writes rows as: the writers
+   * write as a role that may not create or drop tables (docs/security.md).
+   *
+   * @param dataSource the shard's database as the role that reads and writes rows, auto-commit off
+   * @param schemaSource the same database as the tables' owner, for the migrations and for creating
+   *     and dropping partition tables, auto-commit off
+   * @param shard the shard's name, for messages
+   * @param topic the events topic, the key of {@code applied_offsets}
+   */
+  public ShardStore(DataSource dataSource, DataSource schemaSource, String shard, String topic) {
+    this(dataSource, schemaSource, null, shard, topic);
+  }
+
+  /**
+   * What {@link #migrate} does as the owner after the migrations: grant the roles that read and
+   * write the rows ({@link ShardRoles}).
+   */
+  @FunctionalInterface
+  public interface SchemaGrants {
+
+    /**
+     * Grants, in the shard's database.
+     *
+     * @param owner a connection as the tables' owner, auto-commit off; committed afterwards
+     * @throws SQLException if the server refuses
+     */
+    void grant(Connection owner) throws SQLException;
+  }
+
+  /**
+   * Creates a store that also grants the roles after each migration.
+   *
+   * @param dataSource the shard's database as the role that reads and writes rows, auto-commit off
+   * @param schemaSource the same database as the tables' owner, auto-commit off
+   * @param grants run by {@link #migrate} as the owner, or null for none
+   * @param shard the shard's name, for messages
+   * @param topic the events topic, the key of {@code applied_offsets}
+   */
+  public ShardStore(
+      DataSource dataSource,
+      DataSource schemaSource,
+      @Nullable SchemaGrants grants,
+      String shard,
+      String topic) {
     this.dataSource = dataSource;
+    this.schemaSource = schemaSource;
+    this.grants = grants;
     this.shard = shard;
     this.topic = topic;
   }
@@ -183,9 +235,28 @@ public final class ShardStore {
    *
    * @throws org.flywaydb.core.api.FlywayException if a migration fails or the database is not
    *     reachable
+   * @throws IllegalStateException if granting the roles fails, with the {@link SQLException} as its
+   *     cause
    */
   public void migrate() {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    Flyway.configure()
+        .dataSource(schemaSource)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    if (grants == null) {
+      return;
+    }
+    try (Connection c = schemaSource.getConnection()) {
+      grants.grant(c);
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      // Unchecked, as Flyway's own failures are; the cause says whether retrying can help.
+      throw new IllegalStateException(
+          "shard [" + shard + "]: granting the database roles failed: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -224,7 +295,7 @@ public final class ShardStore {
    * @throws IllegalArgumentException if a partition is negative
    */
   public void ensurePartitions(Collection<Integer> partitions) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = schemaSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
@@ -318,7 +389,7 @@ public final class ShardStore {
    */
   public void dropPartition(int partition) throws SQLException, InterruptedException {
     ensured.remove(partition);
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = schemaSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       if (!autoCommit) {
         c.rollback();

@@ -28,9 +28,11 @@ import picocli.CommandLine.Spec;
       ResumeCommand.class,
       AbortCommand.class,
       DlqCommand.class,
+      TokenCommand.class,
     },
     description = {
-      "Changes which shard holds which partition while the pipeline runs: one command per step."
+      "Changes which shard holds which partition while the pipeline runs: one command per step;"
+          + " and mints bearer tokens for the HTTP services (token)."
     })
 public final class ShardctlCommand implements Runnable {
 

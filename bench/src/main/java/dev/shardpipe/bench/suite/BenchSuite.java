@@ -1,5 +1,6 @@
 package dev.shardpipe.bench.suite;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.bench.drain.TweetFeed;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
@@ -357,7 +358,8 @@ public final class BenchSuite {
                 "tweet.lua",
                 "http://127.0.0.1:" + devstack.options().ingestPort(),
                 16,
-                options.measure());
+                options.measure(),
+                token(devstack));
     double loadAfter = loadAverage();
     catchUp(devstack);
     rows.add(
@@ -516,6 +518,8 @@ public final class BenchSuite {
         List.of(
             "--query-url",
             "http://127.0.0.1:" + devstackOptions.queryPort(),
+            "--token",
+            token(devstack),
             "--catalog-url",
             Devstack.catalogUrl(devstackOptions),
             "--owners",
@@ -751,7 +755,14 @@ public final class BenchSuite {
         "--query-url",
         "http://127.0.0.1:" + ports.queryPort(),
         "--catalog-url",
-        Devstack.catalogUrl(ports));
+        Devstack.catalogUrl(ports),
+        "--token",
+        token(devstack));
+  }
+
+  /** The admin token, as a user passes it: it posts, reads back and reads /stats. */
+  private static String token(Devstack devstack) {
+    return devstack.auth().orElseThrow().token(Roles.ADMIN);
   }
 
   /** One line per record, the shape ingest-api produces, for Kafka's tools to send. */
@@ -782,7 +793,8 @@ public final class BenchSuite {
         Routing.DEFAULT_PARTITIONS,
         Routing.DEFAULT_TWEET_LOCATIONS,
         // Seeds the devstack's catalog; from then on the shards and placement come from there.
-        Placement.DEFAULT_PLACEMENT);
+        Placement.DEFAULT_PLACEMENT,
+        true);
   }
 
   static boolean ok(JsonNode run) {

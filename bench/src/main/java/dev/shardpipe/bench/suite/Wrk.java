@@ -60,13 +60,14 @@ final class Wrk {
    * @param url the service's base URL
    * @param connections connections, each with one request outstanding
    * @param duration how long
+   * @param token the bearer token the scripts send (they read {@code SHARDPIPE_TOKEN}), or null
    * @return its result
    * @throws IllegalStateException if wrk fails or prints no result line
    */
-  Result run(String script, String url, int connections, Duration duration)
+  Result run(String script, String url, int connections, Duration duration, @Nullable String token)
       throws IOException, InterruptedException {
     Path log = logs.resolve("wrk-" + script.replace(".lua", "") + ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 "wrk",
                 "--threads",
@@ -82,8 +83,11 @@ final class Wrk {
                 scripts.resolve(script).toString(),
                 url)
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    if (token != null) {
+      builder.environment().put("SHARDPIPE_TOKEN", token);
+    }
+    Process process = builder.start();
     if (!process.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       throw new IllegalStateException("wrk did not end in time; see " + log);

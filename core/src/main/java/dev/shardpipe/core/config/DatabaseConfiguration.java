@@ -1,6 +1,7 @@
 package dev.shardpipe.core.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
@@ -11,14 +12,25 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param urlTemplate the JDBC URL with {@value #SHARD_PLACEHOLDER} where the shard name goes;
  *     default {@value #DEFAULT_URL_TEMPLATE}; for one server per shard, for example {@code
  *     jdbc:postgresql://pg-{shard}:5432/shard_{shard}}
- * @param user the database user; default {@value #DEFAULT_USER}
+ * @param user the database user that owns the shard tables: the writers run the migrations and
+ *     create and drop partition tables as it; default {@value #DEFAULT_USER}
  * @param password the password; default empty (the devstack trusts local connections)
+ * @param readerUser the read-only role query-service and ingest-api's lag reads use, or null to use
+ *     {@code user} (docs/security.md)
+ * @param readerPassword its password, or null for empty
+ * @param writerUser the role a writer writes its rows as, {@value #SHARD_PLACEHOLDER} replaced by
+ *     its shard, or null to use {@code user}
+ * @param writerPassword its password, or null for empty
  */
 @ConfigurationProperties(DatabaseConfiguration.PREFIX)
 public record DatabaseConfiguration(
     @Bindable(defaultValue = DEFAULT_URL_TEMPLATE) String urlTemplate,
     @Bindable(defaultValue = DEFAULT_USER) String user,
-    @Bindable(defaultValue = "") String password) {
+    @Bindable(defaultValue = "") String password,
+    @Nullable String readerUser,
+    @Nullable String readerPassword,
+    @Nullable String writerUser,
+    @Nullable String writerPassword) {
 
   /** Prefix of every key: {@value}. */
   public static final String PREFIX = "shardpipe.database";
@@ -53,6 +65,56 @@ public record DatabaseConfiguration(
               + urlTemplate
               + "\"");
     }
+  }
+
+  /**
+   * A user name and password to log in to a shard with.
+   *
+   * @param user the role
+   * @param password its password, empty for none
+   */
+  public record Login(String user, String password) {
+
+    /** Never the password, so that it cannot reach a log line. */
+    @Override
+    public String toString() {
+      return "Login[" + user + "]";
+    }
+  }
+
+  /**
+   * Returns the login of the owner of the shard tables: migrations and partition tables.
+   *
+   * @return {@code user} and {@code password}
+   */
+  public Login owner() {
+    return new Login(user, password);
+  }
+
+  /**
+   * Returns the login that only reads the shards (query-service, ingest-api's lag reads).
+   *
+   * @return {@code reader-user} and {@code reader-password}, or the owner's when no reader is set
+   */
+  public Login reader() {
+    return readerUser == null || readerUser.isBlank()
+        ? owner()
+        : new Login(readerUser, readerPassword == null ? "" : readerPassword);
+  }
+
+  /**
+   * Returns the login a shard's writer writes its rows with.
+   *
+   * @param shard the writer's shard
+   * @return {@code writer-user} with the shard in place of {@value #SHARD_PLACEHOLDER}, and {@code
+   *     writer-password}; or the owner's when no writer user is set
+   */
+  public Login writer(String shard) {
+    return writerUser == null || writerUser.isBlank()
+        ? owner()
+        : new Login(
+            writerUser.replace(SHARD_PLACEHOLDER, shard),
+            writerPassword == null ? "" : writerPassword);
   }
 
   /**

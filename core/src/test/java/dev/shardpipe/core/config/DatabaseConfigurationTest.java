@@ -42,4 +42,28 @@ class DatabaseConfigurationTest {
             "shardpipe.database.url-template must contain {shard} so that each shard has its own"
                 + " database, was \"jdbc:postgresql://h/db\"");
   }
+
+  @Test
+  void usesTheOwnersLoginForEveryRoleUnlessReaderAndWriterAreSet() {
+    try (ApplicationContext context = ApplicationContext.run()) {
+      DatabaseConfiguration config = context.getBean(DatabaseConfiguration.class);
+      assertThat(config.reader()).isEqualTo(new DatabaseConfiguration.Login("postgres", ""));
+      assertThat(config.writer("eu")).isEqualTo(new DatabaseConfiguration.Login("postgres", ""));
+    }
+    try (ApplicationContext context =
+        ApplicationContext.run(
+            Map.of(
+                "shardpipe.database.reader-user", "shardpipe_reader",
+                "shardpipe.database.reader-password", "r",
+                "shardpipe.database.writer-user", "shardpipe_writer_{shard}",
+                "shardpipe.database.writer-password", "w"))) {
+      DatabaseConfiguration config = context.getBean(DatabaseConfiguration.class);
+      assertThat(config.owner().user()).isEqualTo("postgres");
+      assertThat(config.reader())
+          .isEqualTo(new DatabaseConfiguration.Login("shardpipe_reader", "r"));
+      assertThat(config.writer("us"))
+          .isEqualTo(new DatabaseConfiguration.Login("shardpipe_writer_us", "w"));
+      assertThat(config.writer("us").toString()).isEqualTo("Login[shardpipe_writer_us]");
+    }
+  }
 }

@@ -24,9 +24,9 @@ import java.util.Map;
 
 /**
  * Renders the framework's own errors (no route, wrong method or media type, body too large, a
- * missing or unconvertible parameter, an unhandled exception) as problems. The detail is chosen
- * here from the status and the cause's type, never copied from an exception message, so internal
- * text cannot reach a client.
+ * missing or unconvertible parameter, no valid token or the wrong role, an unhandled exception) as
+ * problems. The detail is chosen here from the status and the cause's type, never copied from an
+ * exception message, so internal text cannot reach a client.
  */
 @Singleton
 @Replaces(JsonErrorResponseBodyProvider.class)
@@ -115,6 +115,19 @@ final class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem
 
   private static String detail(HttpStatus status, ErrorContext context, Throwable cause) {
     return switch (status) {
+      // Micronaut security's rejection handler renders through this provider; the detail tells a
+      // missing token from a refused one without saying why a token was refused, which would help
+      // a forger more than a client.
+      case UNAUTHORIZED ->
+          context.getRequest().getHeaders().getAuthorization().isPresent()
+              ? "the bearer token is not valid: it is expired, malformed or signed with another"
+                  + " secret"
+              : "this request needs a bearer token: send Authorization: Bearer <token>";
+      case FORBIDDEN ->
+          "the token's role may not "
+              + context.getRequest().getMethodName()
+              + " "
+              + context.getRequest().getPath();
       case NOT_FOUND -> "no resource at " + context.getRequest().getPath();
       case METHOD_NOT_ALLOWED ->
           context.getRequest().getMethodName()

@@ -1,6 +1,7 @@
 package dev.shardpipe.ingest.http;
 
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.EventReader;
 import dev.shardpipe.core.event.EventType;
 import dev.shardpipe.core.event.FileEvent;
@@ -15,6 +16,7 @@ import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -38,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * less than a hop to another pool would cost under load, and no thread waits for Kafka. The body is
  * bounded by {@code micronaut.server.max-request-size}.
  */
+@Secured({Roles.INGEST, Roles.ADMIN})
 @Controller
 @Tag(name = "events")
 final class BatchController {

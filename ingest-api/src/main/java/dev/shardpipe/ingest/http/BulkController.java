@@ -1,6 +1,7 @@
 package dev.shardpipe.ingest.http;
 
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventType;
 import dev.shardpipe.core.event.Violation;
@@ -16,6 +17,7 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -38,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>{@code shardpipe.ingest.bulk-enabled=false} switches it off: it then answers {@code 404}, as
  * an endpoint that is not there, so a deployment without demo load offers none of it.
  */
+@Secured(Roles.ADMIN)
 @Controller("/ingest")
 @Tag(name = "demo")
 final class BulkController {

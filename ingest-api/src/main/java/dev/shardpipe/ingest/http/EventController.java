@@ -1,6 +1,7 @@
 package dev.shardpipe.ingest.http;
 
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.EventReader;
 import dev.shardpipe.core.event.EventType;
 import dev.shardpipe.core.event.Op;
@@ -18,6 +19,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.tree.JsonNode;
+import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -39,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
  * and publishing hands the record to the publisher's send thread and returns a future, so no thread
  * waits for Kafka.
  */
+@Secured({Roles.INGEST, Roles.ADMIN})
 @Controller
 @Tag(name = "events")
 final class EventController {

@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The shards are read through one small read-only pool per shard ({@value #POOL_SIZE}
  * connection, since one thread reads them in turn), opened from the catalog's URL with {@code
- * shardpipe.database.user} and {@code password}, and closed when the shard leaves the catalog or
- * its URL changes. Exposes {@value #GAUGE} per partition (tag {@code partition}), {@code NaN} while
- * unknown.
+ * shardpipe.database.reader-user} (or {@code user}) and its password, and closed when the shard
+ * leaves the catalog or its URL changes. Exposes {@value #GAUGE} per partition (tag {@code
+ * partition}), {@code NaN} while unknown.
  */
 @Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Context
@@ -246,8 +246,10 @@ public final class LagWatcher {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("lag-" + shard.name());
     hikari.setJdbcUrl(shard.url());
-    hikari.setUsername(database.user());
-    hikari.setPassword(database.password());
+    // It only reads applied offsets: the read-only role (docs/security.md).
+    DatabaseConfiguration.Login login = database.reader();
+    hikari.setUsername(login.user());
+    hikari.setPassword(login.password());
     hikari.setMaximumPoolSize(POOL_SIZE);
     hikari.setMinimumIdle(POOL_SIZE);
     hikari.setReadOnly(true);

@@ -36,6 +36,7 @@ public final class HttpPool implements AutoCloseable {
 
   private final CloseableHttpClient client;
   private final ExecutorService threads;
+  private final @Nullable String authorization;
 
   /**
    * An answer.
@@ -51,8 +52,10 @@ public final class HttpPool implements AutoCloseable {
    *
    * @param connections connections and threads, the most requests in flight
    * @param timeout the longest one request may take, connecting included
+   * @param token the bearer token sent with every request, or null for none
    */
-  public HttpPool(int connections, java.time.Duration timeout) {
+  public HttpPool(int connections, java.time.Duration timeout, @Nullable String token) {
+    this.authorization = token == null ? null : "Bearer " + token;
     Timeout limit = Timeout.ofMilliseconds(timeout.toMillis());
     this.client =
         HttpClients.custom()
@@ -105,6 +108,9 @@ public final class HttpPool implements AutoCloseable {
   }
 
   private CompletableFuture<Response> execute(HttpUriRequestBase request) {
+    if (authorization != null) {
+      request.setHeader("Authorization", authorization);
+    }
     CompletableFuture<Response> answer = new CompletableFuture<>();
     threads.execute(
         () -> {

@@ -35,6 +35,7 @@ public final class ReadYourWritesProbe {
   private final URI queryService;
   private final Semaphore slots;
   private final int maxInFlight;
+  private final @Nullable String bearerToken;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -70,14 +71,17 @@ public final class ReadYourWritesProbe {
    *
    * @param queryService query-service's address, such as {@code http://127.0.0.1:8081}
    * @param maxInFlight reads running at once, {@code >= 1}
+   * @param bearerToken a bearer token of role read (or admin), or null when query-service runs
+   *     without auth
    */
-  public ReadYourWritesProbe(URI queryService, int maxInFlight) {
+  public ReadYourWritesProbe(URI queryService, int maxInFlight, @Nullable String bearerToken) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
     }
     this.queryService = queryService;
     this.maxInFlight = maxInFlight;
     this.slots = new Semaphore(maxInFlight);
+    this.bearerToken = bearerToken;
   }
 
   /**
@@ -93,11 +97,12 @@ public final class ReadYourWritesProbe {
     }
     long start = System.nanoTime();
     String path = VisibilityCheck.path(event) + "&read_after=" + URLEncoder.encode(token, UTF_8);
-    HttpRequest request =
-        HttpRequest.newBuilder(queryService.resolve(path))
-            .timeout(Duration.ofSeconds(10))
-            .GET()
-            .build();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(queryService.resolve(path)).timeout(Duration.ofSeconds(10)).GET();
+    if (bearerToken != null) {
+      builder.header("Authorization", "Bearer " + bearerToken);
+    }
+    HttpRequest request = builder.build();
     client
         .sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .whenComplete(

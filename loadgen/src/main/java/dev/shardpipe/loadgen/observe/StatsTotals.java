@@ -30,17 +30,20 @@ public record StatsTotals(@Nullable Long tweets, @Nullable Long files, @Nullable
    * Reads the totals.
    *
    * @param queryService query-service's address
+   * @param token a bearer token of role admin, or null when query-service runs without auth
    * @return the totals
    * @throws IOException if query-service does not answer {@code 200} with a JSON body
    * @throws InterruptedException if interrupted
    */
-  public static StatsTotals read(URI queryService) throws IOException, InterruptedException {
+  public static StatsTotals read(URI queryService, @Nullable String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(queryService.resolve("/stats")).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     HttpResponse<byte[]> response =
-        HTTP.send(
-            HttpRequest.newBuilder(queryService.resolve("/stats"))
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw new IOException(
           "GET " + queryService.resolve("/stats") + " answered " + response.statusCode());

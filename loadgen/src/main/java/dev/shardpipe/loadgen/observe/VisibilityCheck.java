@@ -45,6 +45,7 @@ public final class VisibilityCheck {
 
   private final URI queryService;
   private final int concurrency;
+  private final @Nullable String bearerToken;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -86,13 +87,16 @@ public final class VisibilityCheck {
    *
    * @param queryService query-service's address, such as {@code http://127.0.0.1:8081}
    * @param concurrency lookups in flight at once, {@code >= 1}
+   * @param bearerToken a bearer token of role read (or admin), or null when query-service runs
+   *     without auth
    */
-  public VisibilityCheck(URI queryService, int concurrency) {
+  public VisibilityCheck(URI queryService, int concurrency, @Nullable String bearerToken) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
     }
     this.queryService = queryService;
     this.concurrency = concurrency;
+    this.bearerToken = bearerToken;
   }
 
   /**
@@ -192,11 +196,12 @@ public final class VisibilityCheck {
         sent.token() == null
             ? path
             : path + "&read_after=" + URLEncoder.encode(sent.token(), UTF_8);
-    HttpRequest request =
-        HttpRequest.newBuilder(queryService.resolve(uri))
-            .timeout(Duration.ofSeconds(10))
-            .GET()
-            .build();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(queryService.resolve(uri)).timeout(Duration.ofSeconds(10)).GET();
+    if (bearerToken != null) {
+      builder.header("Authorization", "Bearer " + bearerToken);
+    }
+    HttpRequest request = builder.build();
     return client
         .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(

@@ -2,6 +2,7 @@ package dev.shardpipe.loadgen.reads;
 
 import dev.shardpipe.loadgen.http.HttpPool;
 import dev.shardpipe.loadgen.sink.SendFailure;
+import io.micronaut.core.annotation.Nullable;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +16,10 @@ final class HttpReads implements ReadTarget {
   private final int limit;
   private final HttpPool http;
 
-  HttpReads(URI base, int limit, int connections) {
+  HttpReads(URI base, int limit, int connections, @Nullable String token) {
     this.base = base;
     this.limit = limit;
-    this.http = new HttpPool(connections, Duration.ofSeconds(10));
+    this.http = new HttpPool(connections, Duration.ofSeconds(10), token);
   }
 
   @Override

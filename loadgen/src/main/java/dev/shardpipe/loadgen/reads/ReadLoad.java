@@ -36,6 +36,7 @@ public final class ReadLoad {
    * @param user the shards' database user
    * @param password their password
    * @param routing the pipeline's routing
+   * @param token the bearer token for query-service, or null for none
    */
   public record Target(
       boolean sql,
@@ -43,7 +44,8 @@ public final class ReadLoad {
       @Nullable Supplier<CatalogSnapshot> catalog,
       String user,
       String password,
-      Routing routing) {}
+      Routing routing,
+      @Nullable String token) {}
 
   /**
    * What to read and how fast.
@@ -112,7 +114,7 @@ public final class ReadLoad {
                 target.routing(),
                 plan.limit(),
                 plan.concurrency())
-            : new HttpReads(target.queryUrl(), plan.limit(), plan.concurrency())) {
+            : new HttpReads(target.queryUrl(), plan.limit(), plan.concurrency(), target.token())) {
       Random random = new Random(plan.seed());
       LoadDriver driver =
           new LoadDriver(

@@ -49,15 +49,22 @@ public final class HttpSink implements Sink {
    * @param retries how often a {@code 503} or a refused connection is retried, {@code >= 0}
    * @param connections connections to ingest-api, the most requests in flight
    * @param timeout the longest one request may take
+   * @param token the bearer token of role ingest (or admin), or null for none
    */
-  public HttpSink(URI base, boolean batches, int retries, int connections, Duration timeout) {
+  public HttpSink(
+      URI base,
+      boolean batches,
+      int retries,
+      int connections,
+      Duration timeout,
+      @Nullable String token) {
     if (retries < 0) {
       throw new IllegalArgumentException("retries must be >= 0, was " + retries);
     }
     this.base = base;
     this.batches = batches;
     this.retries = retries;
-    this.http = new HttpPool(connections, timeout);
+    this.http = new HttpPool(connections, timeout, token);
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.shardpipe.query.http;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.net.URI;
 
@@ -11,6 +13,7 @@ import java.net.URI;
  * relative to the page's own address its scripts and styles then resolve under {@code /console/}.
  */
 @Controller
+@Secured(SecurityRule.IS_ANONYMOUS)
 final class ConsoleController {
 
   /**

@@ -1,5 +1,6 @@
 package dev.shardpipe.query.http;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.core.placement.PlacementSource;
 import dev.shardpipe.core.token.ReadToken;
@@ -20,6 +21,7 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -36,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * executor because the shards are read with JDBC. Each request takes the current placement once and
  * reads every shard with it.
  */
+@Secured({Roles.READ, Roles.ADMIN})
 @Controller("/files")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Produces(MediaType.APPLICATION_JSON)

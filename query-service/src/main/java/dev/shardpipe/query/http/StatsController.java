@@ -1,11 +1,13 @@
 package dev.shardpipe.query.http;
 
+import dev.shardpipe.auth.Roles;
 import dev.shardpipe.query.stats.Stats;
 import dev.shardpipe.query.stats.StatsCache;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Served from {@link StatsCache}, at most {@code shardpipe.query.stats-max-age} old, so no
  * thread waits here: the request completes when the shared collection does.
  */
+@Secured({Roles.READ, Roles.ADMIN})
 @Controller("/stats")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "stats")

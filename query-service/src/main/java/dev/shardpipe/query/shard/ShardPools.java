@@ -139,8 +139,11 @@ final class ShardPools {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("shard-" + shard.name());
     hikari.setJdbcUrl(shard.url());
-    hikari.setUsername(database.user());
-    hikari.setPassword(database.password());
+    // The read-only role (docs/security.md): the pool's read-only flag does nothing in
+    // auto-commit mode, the role's default_transaction_read_only and SELECT-only grants do.
+    DatabaseConfiguration.Login login = database.reader();
+    hikari.setUsername(login.user());
+    hikari.setPassword(login.password());
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setAutoCommit(true);
     hikari.setReadOnly(true);

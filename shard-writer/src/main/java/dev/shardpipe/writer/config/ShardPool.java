@@ -4,16 +4,20 @@ import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 
 /**
- * The writer's connection pool to its shard's database. Deliberately not a {@link DataSource} bean:
- * Micronaut Data wraps every such bean in a proxy whose connections only exist inside its own
- * transactions, and the writer manages its transactions itself.
+ * The writer's connection pools to its shard's database: one as the writer role for rows, and a
+ * small one as the tables' owner for migrations and partition tables (docs/security.md).
+ * Deliberately not a {@link DataSource} bean: Micronaut Data wraps every such bean in a proxy whose
+ * connections only exist inside its own transactions, and the writer manages its transactions
+ * itself.
  */
 public final class ShardPool implements AutoCloseable {
 
   private final HikariDataSource dataSource;
+  private final HikariDataSource schemaDataSource;
 
-  ShardPool(HikariDataSource dataSource) {
+  ShardPool(HikariDataSource dataSource, HikariDataSource schemaDataSource) {
     this.dataSource = dataSource;
+    this.schemaDataSource = schemaDataSource;
   }
 
   /**
@@ -23,6 +27,15 @@ public final class ShardPool implements AutoCloseable {
    */
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * Returns the owner's pool, which keeps no idle connection.
+   *
+   * @return the pool; connections come with auto-commit off
+   */
+  public DataSource schemaDataSource() {
+    return schemaDataSource;
   }
 
   /**
@@ -36,6 +49,8 @@ public final class ShardPool implements AutoCloseable {
 
   @Override
   public void close() {
-    dataSource.close();
+    try (schemaDataSource) {
+      dataSource.close();
+    }
   }
 }

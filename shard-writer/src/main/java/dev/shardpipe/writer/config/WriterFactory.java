@@ -14,11 +14,13 @@ import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.config.TopicLayout;
 import dev.shardpipe.move.MoveSteps;
 import dev.shardpipe.move.ShardDataSources;
+import dev.shardpipe.store.ShardRoles;
 import dev.shardpipe.store.ShardStore;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -33,6 +35,12 @@ import org.apache.kafka.clients.admin.AdminClient;
 @Requires(notEnv = CatalogClient.TOOL_ENVIRONMENT)
 @Factory
 final class WriterFactory {
+
+  /**
+   * Connections of the owner's pool: {@value}. A migration holds one, Flyway's lock another, and a
+   * partition drop one while a move's fence may need one more.
+   */
+  static final int SCHEMA_POOL_SIZE = 3;
 
   @Context
   WriterShard writerShard(
@@ -84,22 +92,71 @@ final class WriterFactory {
   @Bean(preDestroy = "close")
   ShardPool shardPool(
       WriterShard shard, DatabaseConfiguration database, WriterConfiguration config) {
+    HikariDataSource schema =
+        pool("schema-" + shard.name(), shard, database.owner(), SCHEMA_POOL_SIZE, config);
+    // Migrations at start-up and partition tables when a move lands or leaves: rarely needed.
+    schema.setMinimumIdle(0);
+    return new ShardPool(
+        pool(
+            "shard-" + shard.name(),
+            shard,
+            database.writer(shard.name()),
+            config.poolSize(),
+            config),
+        schema);
+  }
+
+  private static HikariDataSource pool(
+      String name,
+      WriterShard shard,
+      DatabaseConfiguration.Login login,
+      int size,
+      WriterConfiguration config) {
     HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("shard-" + shard.name());
+    hikari.setPoolName(name);
     hikari.setJdbcUrl(shard.url());
-    hikari.setUsername(database.user());
-    hikari.setPassword(database.password());
-    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setUsername(login.user());
+    hikari.setPassword(login.password());
+    hikari.setMaximumPoolSize(size);
     hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
     hikari.setAutoCommit(false);
     // Start even when the database is down: the writer retries with backoff until it is back.
     hikari.setInitializationFailTimeout(-1);
-    return new ShardPool(new HikariDataSource(hikari));
+    return new HikariDataSource(hikari);
   }
 
   @Singleton
-  ShardStore shardStore(ShardPool pool, WriterShard shard, PipelineConfiguration pipeline) {
-    return new ShardStore(pool.dataSource(), shard.name(), pipeline.topic());
+  ShardStore shardStore(
+      ShardPool pool,
+      WriterShard shard,
+      DatabaseConfiguration database,
+      PipelineConfiguration pipeline) {
+    return new ShardStore(
+        pool.dataSource(),
+        pool.schemaDataSource(),
+        grants(shard, database),
+        shard.name(),
+        pipeline.topic());
+  }
+
+  /**
+   * With a writer and a reader role configured, the migration also creates them when they do not
+   * exist (the owner needs {@code CREATEROLE} for that, or an operator creates them first) and
+   * grants them their privileges in this shard's database (docs/security.md).
+   */
+  private static @Nullable ShardStore.SchemaGrants grants(
+      WriterShard shard, DatabaseConfiguration database) {
+    DatabaseConfiguration.Login owner = database.owner();
+    DatabaseConfiguration.Login writer = database.writer(shard.name());
+    DatabaseConfiguration.Login reader = database.reader();
+    if (writer.user().equals(owner.user()) || reader.user().equals(owner.user())) {
+      return null;
+    }
+    return connection -> {
+      ShardRoles.createReader(connection, reader.user(), reader.password());
+      ShardRoles.createWriter(connection, writer.user(), writer.password());
+      ShardRoles.grant(connection, reader.user(), writer.user(), owner.user());
+    };
   }
 
   @Singleton
@@ -111,7 +168,9 @@ final class WriterFactory {
       WriterConfiguration config) {
     ShardDataSources shards =
         new ShardDataSources(database.user(), database.password(), config.connectionTimeout());
-    shards.register(shard.name(), pool.dataSource());
+    // The move steps a writer runs on its own shard fence a partition and drop its tables, which
+    // only the owner may.
+    shards.register(shard.name(), pool.schemaDataSource());
     return shards;
   }
 
