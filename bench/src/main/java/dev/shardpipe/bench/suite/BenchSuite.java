@@ -1,6 +1,7 @@
 package dev.shardpipe.bench.suite;
 
 import dev.shardpipe.bench.drain.TweetFeed;
+import dev.shardpipe.bench.drain.TweetIds;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
@@ -209,6 +210,7 @@ public final class BenchSuite {
                     options.dataDir().resolve("drain"),
                     options.drainEvents(),
                     options.seed(),
+                    TweetIds.V7,
                     WriterDrainOptions.DEFAULT_BASELINE_BATCH_SIZE,
                     WriterDrainOptions.DEFAULT_POSTGRES_SETTINGS,
                     WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS,
