@@ -1,5 +1,6 @@
 package dev.shardpipe.bench;
 
+import dev.shardpipe.bench.drain.TweetIds;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
@@ -70,6 +71,15 @@ public final class BenchCommand {
     private long seed;
 
     @Option(
+        names = "--ids",
+        split = ",",
+        defaultValue = "v4,v7",
+        description =
+            "Id kinds to run, one full run each, in this order: v4 (random), v7 (time-ordered)"
+                + " (default: ${DEFAULT-VALUE}).")
+    private List<TweetIds> ids;
+
+    @Option(
         names = "--data-dir",
         description =
             "Where the servers and logs live; emptied first (default: a directory in"
@@ -118,23 +128,29 @@ public final class BenchCommand {
     public Integer call() throws Exception {
       Map<String, String> settings = new HashMap<>(WriterDrainOptions.DEFAULT_POSTGRES_SETTINGS);
       settings.putAll(postgresSettings);
-      WriterDrainOptions options =
-          new WriterDrainOptions(
-              home != null ? home : Devstack.findHome(),
-              dataDir != null
-                  ? dataDir.toAbsolutePath()
-                  : Path.of(System.getProperty("java.io.tmpdir"), "shardpipe-bench-writer-drain"),
-              events,
-              seed,
-              baselineBatchSize,
-              settings,
-              writerJvmOptions.isEmpty()
-                  ? WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS
-                  : writerJvmOptions,
-              writerArguments,
-              timeout);
-      WriterDrainResult result = new WriterDrainBenchmark(options).run();
-      System.out.print(result.report());
+      List<WriterDrainResult> results = new ArrayList<>();
+      for (TweetIds kind : ids) {
+        WriterDrainOptions options =
+            new WriterDrainOptions(
+                home != null ? home : Devstack.findHome(),
+                dataDir != null
+                    ? dataDir.toAbsolutePath()
+                    : Path.of(System.getProperty("java.io.tmpdir"), "shardpipe-bench-writer-drain"),
+                events,
+                seed,
+                kind,
+                baselineBatchSize,
+                settings,
+                writerJvmOptions.isEmpty()
+                    ? WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS
+                    : writerJvmOptions,
+                writerArguments,
+                timeout);
+        WriterDrainResult result = new WriterDrainBenchmark(options).run();
+        System.out.print(result.report());
+        results.add(result);
+      }
+      System.out.print(WriterDrainResult.table(results));
       return 0;
     }
   }

@@ -36,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * arrays and expanded by {@code unnest}. The arrays go as {@code text[]}, {@code bigint[]} and
  * {@code integer[]}, which the driver sends in PostgreSQL's binary format (no quoting in the
  * driver, no array parsing in the server); ids and times are cast from text in the statement, and
- * the partition, the same for every row, is a parameter, repeated where a statement reads a
- * partitioned table so that PostgreSQL prunes the other partitions' child tables. The version rule
- * lives in the statements: an upsert replaces a row or tombstone only when its {@code occurred_at}
- * is not older, a delete likewise, so applying any event twice changes nothing.
+ * the partition, the same for every row, is one parameter. The statements name the partition's
+ * child tables ({@code tweets_p5}, {@code tweet_tombstones_p5}) rather than the partitioned
+ * parents: PostgreSQL then plans one table instead of pruning every child, and inserts without
+ * routing each row (docs/architecture.md, "The writer's statements"). The version rule lives in the
+ * statements: an upsert replaces a row or tombstone only when its {@code occurred_at} is not older,
+ * a delete likewise, so applying any event twice changes nothing.
  *
  * <p>Moving a partition to another shard (docs/architecture.md, "The shard schema") uses {@link
  * #ensurePartitions}, {@link #fence}, {@link #dropPartition} and {@link PartitionCopy}.
@@ -50,20 +52,24 @@ public final class ShardStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardStore.class);
 
+  /**
+   * Upserts tweets into one partition's child tables ({@code %1$s} the rows, {@code %2$s} the
+   * tombstones), so that PostgreSQL neither routes each row through the parent nor plans every
+   * partition's child before pruning to one.
+   */
   private static final String UPSERT_TWEETS =
       """
       WITH input (id, location, owner_id, text, like_count, occurred_at, partition) AS (
           SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[], ?::bigint[], ?::text[],
                                                ?::integer[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
-          DELETE FROM tweet_tombstones t USING input i
-          WHERE t.partition = ?::integer AND t.id = i.id AND t.occurred_at <= i.occurred_at
+          DELETE FROM %2$s t USING input i
+          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
       )
-      INSERT INTO tweets AS t (id, location, owner_id, text, like_count, occurred_at, partition)
+      INSERT INTO %1$s AS t (id, location, owner_id, text, like_count, occurred_at, partition)
       SELECT i.* FROM input i
-      WHERE NOT EXISTS (SELECT 1 FROM tweet_tombstones d
-                        WHERE d.partition = ?::integer AND d.id = i.id
-                          AND d.occurred_at > i.occurred_at)
+      WHERE NOT EXISTS (SELECT 1 FROM %2$s d
+                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
       ON CONFLICT (id, partition) DO UPDATE SET
           location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
           like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
@@ -75,21 +81,21 @@ public final class ShardStore {
                                    EXCLUDED.like_count))
       """;
 
+  /** Upserts file metadata into one partition's child tables, as {@link #UPSERT_TWEETS}. */
   private static final String UPSERT_FILES =
       """
       WITH input (id, user_id, file_name, size_bytes, content_type, occurred_at, partition) AS (
           SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::bigint[], ?::text[], ?::bigint[],
                                                ?::text[], ?::text[]::timestamptz[]) AS u
       ), cleared AS (
-          DELETE FROM file_metadata_tombstones t USING input i
-          WHERE t.partition = ?::integer AND t.id = i.id AND t.occurred_at <= i.occurred_at
+          DELETE FROM %2$s t USING input i
+          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
       )
-      INSERT INTO file_metadata AS f
+      INSERT INTO %1$s AS f
           (id, user_id, file_name, size_bytes, content_type, occurred_at, partition)
       SELECT i.* FROM input i
-      WHERE NOT EXISTS (SELECT 1 FROM file_metadata_tombstones d
-                        WHERE d.partition = ?::integer AND d.id = i.id
-                          AND d.occurred_at > i.occurred_at)
+      WHERE NOT EXISTS (SELECT 1 FROM %2$s d
+                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
       ON CONFLICT (id, partition) DO UPDATE SET
           user_id = EXCLUDED.user_id, file_name = EXCLUDED.file_name,
           size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type,
@@ -101,27 +107,26 @@ public final class ShardStore {
                                    EXCLUDED.content_type))
       """;
 
-  /** Deletes rows that are not newer, then leaves a tombstone unless a newer row remains. */
-  private static final String DELETE_TEMPLATE =
+  /**
+   * Deletes rows that are not newer, then leaves a tombstone unless a newer row remains; {@code
+   * %1$s} is the partition's child of the rows, {@code %2$s} that of the tombstones.
+   */
+  private static final String DELETE =
       """
       WITH input (id, occurred_at, partition) AS (
           SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[]::timestamptz[]) AS u
       ), deleted AS (
           DELETE FROM %1$s r USING input i
-          WHERE r.partition = ?::integer AND r.id = i.id AND r.occurred_at <= i.occurred_at
+          WHERE r.id = i.id AND r.occurred_at <= i.occurred_at
       )
       INSERT INTO %2$s AS t (id, occurred_at, partition)
       SELECT i.id, i.occurred_at, i.partition FROM input i
       WHERE NOT EXISTS (SELECT 1 FROM %1$s r
-                        WHERE r.partition = ?::integer AND r.id = i.id
-                          AND r.occurred_at > i.occurred_at)
+                        WHERE r.id = i.id AND r.occurred_at > i.occurred_at)
       ON CONFLICT (id, partition) DO UPDATE SET occurred_at = EXCLUDED.occurred_at,
                                                 deleted_at = now()
       WHERE t.occurred_at < EXCLUDED.occurred_at
       """;
-
-  private static final String DELETE_TWEETS = deleteSql(ShardSchema.TWEET_TOMBSTONES);
-  private static final String DELETE_FILES = deleteSql(ShardSchema.FILE_METADATA_TOMBSTONES);
 
   /**
    * Advances the offset only from the value this writer expects (compare-and-set), so that two
@@ -539,8 +544,14 @@ public final class ShardStore {
   private int write(Connection c, int partition, Split split) throws SQLException {
     return upsertTweets(c, partition, split.tweetUpserts())
         + upsertFiles(c, partition, split.fileUpserts())
-        + delete(c, DELETE_TWEETS, partition, split.tweetDeletes())
-        + delete(c, DELETE_FILES, partition, split.fileDeletes());
+        + delete(
+            c, ShardSchema.TWEETS, ShardSchema.TWEET_TOMBSTONES, partition, split.tweetDeletes())
+        + delete(
+            c,
+            ShardSchema.FILE_METADATA,
+            ShardSchema.FILE_METADATA_TOMBSTONES,
+            partition,
+            split.fileDeletes());
   }
 
   /** A batch's events by table and operation, one statement each. */
@@ -594,7 +605,10 @@ public final class ShardStore {
       likes[i] = t.likeCount();
       times[i] = e.occurredAt().toString();
     }
-    try (PreparedStatement s = c.prepareStatement(UPSERT_TWEETS)) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            onChildren(
+                UPSERT_TWEETS, ShardSchema.TWEETS, ShardSchema.TWEET_TOMBSTONES, partition))) {
       s.setInt(1, partition);
       s.setObject(2, ids);
       s.setObject(3, locations);
@@ -602,8 +616,6 @@ public final class ShardStore {
       s.setObject(5, texts);
       s.setObject(6, likes);
       s.setObject(7, times);
-      s.setInt(8, partition);
-      s.setInt(9, partition);
       return s.executeUpdate();
     }
   }
@@ -629,7 +641,13 @@ public final class ShardStore {
       types[i] = f.contentType();
       times[i] = e.occurredAt().toString();
     }
-    try (PreparedStatement s = c.prepareStatement(UPSERT_FILES)) {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            onChildren(
+                UPSERT_FILES,
+                ShardSchema.FILE_METADATA,
+                ShardSchema.FILE_METADATA_TOMBSTONES,
+                partition))) {
       s.setInt(1, partition);
       s.setObject(2, ids);
       s.setObject(3, users);
@@ -637,13 +655,16 @@ public final class ShardStore {
       s.setObject(5, sizes);
       s.setObject(6, types);
       s.setObject(7, times);
-      s.setInt(8, partition);
-      s.setInt(9, partition);
       return s.executeUpdate();
     }
   }
 
-  private static int delete(Connection c, String sql, int partition, List<? extends Event> events)
+  private static int delete(
+      Connection c,
+      ShardTable rows,
+      ShardTable tombstones,
+      int partition,
+      List<? extends Event> events)
       throws SQLException {
     if (events.isEmpty()) {
       return 0;
@@ -655,12 +676,11 @@ public final class ShardStore {
       ids[i] = events.get(i).id().toString();
       times[i] = events.get(i).occurredAt().toString();
     }
-    try (PreparedStatement s = c.prepareStatement(sql)) {
+    try (PreparedStatement s =
+        c.prepareStatement(onChildren(DELETE, rows, tombstones, partition))) {
       s.setInt(1, partition);
       s.setObject(2, ids);
       s.setObject(3, times);
-      s.setInt(4, partition);
-      s.setInt(5, partition);
       return s.executeUpdate();
     }
   }
@@ -727,8 +747,13 @@ public final class ShardStore {
             + " is applying this partition, and only one writer per shard may run");
   }
 
-  private static String deleteSql(ShardTable tombstones) {
-    return String.format(DELETE_TEMPLATE, tombstones.tombstonesOf(), tombstones.name());
+  /**
+   * Names one partition's child tables in a statement: {@code %1$s} the rows, {@code %2$s} the
+   * tombstones. The children exist: {@link #apply} and {@link #findRefused} ensure them first.
+   */
+  private static String onChildren(
+      String template, ShardTable rows, ShardTable tombstones, int partition) {
+    return String.format(template, rows.childName(partition), tombstones.childName(partition));
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

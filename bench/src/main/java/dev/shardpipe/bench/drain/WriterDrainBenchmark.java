@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * tweets spread over both shards, starts one writer per shard from its jar as a child JVM (as the
  * devstack does), and times them from launch and from their first commit to the moment their {@code
  * applied_offsets} cover every record; then upserts the same rows with plain JDBC batches into a
- * table of the same schema and indexes on the same PostgreSQL server, for comparison.
+ * table of the same schema and indexes on the same PostgreSQL server, and loads them with {@code
+ * COPY} into that table emptied, for comparison.
  *
  * <p>Everything runs on 127.0.0.1 in {@link WriterDrainOptions#dataDir()}, which is emptied first.
  * A suite calls {@link #run()} and reads the {@link WriterDrainResult}.
@@ -117,14 +118,20 @@ public final class WriterDrainBenchmark {
       baselineStore.ensurePartitions(
           IntStream.range(0, Routing.DEFAULT_PARTITIONS).boxed().toList());
 
-      LOG.info("generating {} fake tweets (seed {})", options.events(), options.seed());
-      List<TweetEvent> events = TweetFeed.generate(options.events(), options.seed());
+      LOG.info(
+          "generating {} fake tweets with {} ids (seed {})",
+          options.events(),
+          options.ids(),
+          options.seed());
+      List<TweetEvent> events = TweetFeed.generate(options.events(), options.seed(), options.ids());
       int[] partitions = events.stream().mapToInt(routing::partitionFor).toArray();
       Duration produce = produce(kafka, events, partitions);
       LOG.info("topic {} pre-filled in {} ms", TOPIC, produce.toMillis());
 
       checkpoint(postgres);
+      LoadAverage drainLoad = LoadAverage.now();
       Drain drain = drain(postgres, kafka, placement);
+      drainLoad = drainLoad.until(LoadAverage.now());
       LOG.info(
           "writers drained {} events: {} ms from launch, {} ms from the first commit",
           options.events(),
@@ -135,6 +142,7 @@ public final class WriterDrainBenchmark {
       LOG.info("JDBC batch upsert of the same rows into {}", BASELINE_DATABASE);
       Duration jdbc;
       Cpu baselineCpu;
+      LoadAverage baselineLoad = LoadAverage.now();
       try (Connection c = JdbcBatchUpsert.connect(postgres.jdbcUrl(BASELINE_DATABASE))) {
         Duration clientBefore = CpuTime.ofThisJvm();
         Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
@@ -144,8 +152,24 @@ public final class WriterDrainBenchmark {
                 CpuTime.ofThisJvm().minus(clientBefore),
                 CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore));
       }
+      baselineLoad = baselineLoad.until(LoadAverage.now());
       long baselineRows = count(postgres.jdbcUrl(BASELINE_DATABASE), COUNT_TWEETS);
       requireEvents("the baseline", baselineRows);
+
+      LOG.info("COPY of the same rows into the same tweets, emptied, with its indexes");
+      Duration copy;
+      Duration copyPostgresCpu;
+      LoadAverage copyLoad;
+      try (Connection c = JdbcBatchUpsert.connect(postgres.jdbcUrl(BASELINE_DATABASE))) {
+        CopyLoad.truncate(c);
+        checkpoint(postgres);
+        copyLoad = LoadAverage.now();
+        Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
+        copy = CopyLoad.run(c, events, partitions);
+        copyPostgresCpu = CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore);
+        copyLoad = copyLoad.until(LoadAverage.now());
+      }
+      requireEvents("COPY", count(postgres.jdbcUrl(BASELINE_DATABASE), COUNT_TWEETS));
 
       LOG.info("the same JDBC batch upsert into tweets with its primary key only");
       Duration primaryKeyOnly;
@@ -159,6 +183,7 @@ public final class WriterDrainBenchmark {
           count(postgres.jdbcUrl(BASELINE_DATABASE), COUNT_TWEETS));
       return new WriterDrainResult(
           options.events(),
+          options.ids(),
           drain.rowsPerShard(),
           produce,
           drain.wall(),
@@ -170,7 +195,12 @@ public final class WriterDrainBenchmark {
           drain.postgresCpu(),
           baselineCpu.client(),
           baselineCpu.postgres(),
-          drain.meters());
+          copy,
+          copyPostgresCpu,
+          drain.meters(),
+          drainLoad,
+          baselineLoad,
+          copyLoad);
     }
   }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How to run the writer-drain benchmark.
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param dataDir where the broker, PostgreSQL and the writers' logs live; emptied first
  * @param events how many tweet events to pre-fill the topic with, spread over both shards
  * @param seed the seed of the fake events, so that a rerun writes the same rows
+ * @param ids random (v4) or time-ordered (v7) ids
  * @param baselineBatchSize rows per {@code executeBatch} of the JDBC baseline
  * @param postgresSettings PostgreSQL server settings shared by the writers and the baseline
  * @param writerJvmOptions JVM options of each writer
@@ -24,6 +26,7 @@ public record WriterDrainOptions(
     Path dataDir,
     int events,
     long seed,
+    TweetIds ids,
     int baselineBatchSize,
     Map<String, String> postgresSettings,
     List<String> writerJvmOptions,
@@ -60,6 +63,7 @@ public record WriterDrainOptions(
       throw new IllegalArgumentException(
           "baseline batch size must be at least 1, was " + baselineBatchSize);
     }
+    Objects.requireNonNull(ids, "ids");
     postgresSettings = Map.copyOf(postgresSettings);
     writerJvmOptions = List.copyOf(writerJvmOptions);
     writerArguments = List.copyOf(writerArguments);

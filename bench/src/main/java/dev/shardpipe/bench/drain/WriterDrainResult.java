@@ -1,12 +1,15 @@
 package dev.shardpipe.bench.drain;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * What one writer-drain run measured.
  *
  * @param events the events in the topic, each one row in the end
+ * @param ids random (v4) or time-ordered (v7) ids
  * @param rowsPerShard rows each shard held at the end
  * @param produce how long pre-filling the topic took (not part of any rate)
  * @param writersWall from launching the writer JVMs to the last offset committed: JVM start,
@@ -21,10 +24,16 @@ import java.util.Map;
  * @param writersPostgresCpu CPU time of PostgreSQL meanwhile
  * @param baselineClientCpu CPU time of the benchmark's JVM during the baseline (JDBC client)
  * @param baselinePostgresCpu CPU time of PostgreSQL during the baseline
+ * @param copy {@code COPY} of the same rows into the baseline's table, emptied, with its indexes
+ * @param copyPostgresCpu CPU time of PostgreSQL during the {@code COPY}
  * @param writerMeters the writers' own batch and transaction meters, summed over both
+ * @param drainLoad the machine's load average over the writers' drain
+ * @param baselineLoad the same over the JDBC baseline
+ * @param copyLoad the same over the {@code COPY}
  */
 public record WriterDrainResult(
     int events,
+    TweetIds ids,
     Map<String, Long> rowsPerShard,
     Duration produce,
     Duration writersWall,
@@ -36,7 +45,12 @@ public record WriterDrainResult(
     Duration writersPostgresCpu,
     Duration baselineClientCpu,
     Duration baselinePostgresCpu,
-    WriterMeters writerMeters) {
+    Duration copy,
+    Duration copyPostgresCpu,
+    WriterMeters writerMeters,
+    LoadAverage drainLoad,
+    LoadAverage baselineLoad,
+    LoadAverage copyLoad) {
 
   /**
    * Returns the writers' drain rate.
@@ -75,6 +89,47 @@ public record WriterDrainResult(
   }
 
   /**
+   * Returns the {@code COPY}'s rate.
+   *
+   * @return rows per second
+   */
+  public double copyRowsPerSecond() {
+    return rate(copy);
+  }
+
+  /**
+   * Returns PostgreSQL's CPU time per million rows written by the writers, from their launch to
+   * their last commit (migrations and the first polls included; a few tenths of a second).
+   *
+   * @return CPU seconds (user + system of every server process) per 1 000 000 rows
+   */
+  public double writersPostgresCpuPerMillion() {
+    return perMillion(writersPostgresCpu);
+  }
+
+  /**
+   * Returns PostgreSQL's CPU time per million rows of the JDBC baseline.
+   *
+   * @return CPU seconds per 1 000 000 rows
+   */
+  public double baselinePostgresCpuPerMillion() {
+    return perMillion(baselinePostgresCpu);
+  }
+
+  /**
+   * Returns PostgreSQL's CPU time per million rows of the {@code COPY}.
+   *
+   * @return CPU seconds per 1 000 000 rows
+   */
+  public double copyPostgresCpuPerMillion() {
+    return perMillion(copyPostgresCpu);
+  }
+
+  private double perMillion(Duration cpu) {
+    return cpu.toNanos() / 1e9 * 1e6 / events;
+  }
+
+  /**
    * Returns how much faster the writers drain than the baseline upserts.
    *
    * @return writers' drain rate divided by the baseline's rate
@@ -94,29 +149,40 @@ public record WriterDrainResult(
    */
   public String report() {
     return String.format(
-        "writer drain of %,d tweet events (rows per shard %s)%n"
+        "writer drain of %,d tweet events with %s ids (rows per shard %s)%n"
             + "  pre-filling the topic          %6.1f s%n"
-            + "  writers, first to last commit  %6.1f s  %,10.0f rows/s%n"
+            + "  writers, first to last commit  %6.1f s  %,10.0f rows/s  load %s%n"
             + "  writers, JVM launch to last    %6.1f s  %,10.0f rows/s%n"
-            + "  JDBC batch upsert baseline     %6.1f s  %,10.0f rows/s%n"
-            + "  the same, primary key only     %6.1f s  %,10.0f rows/s%n"
+            + "  JDBC batch upsert baseline     %6.1f s  %,10.0f rows/s  load %s%n"
+            + "  COPY into the same table       %6.1f s  %,10.0f rows/s  load %s%n"
+            + "  upsert, primary key only       %6.1f s  %,10.0f rows/s%n"
             + "  ratio writers/baseline         %6.2f%n"
+            + "PostgreSQL CPU seconds per 1,000,000 rows: writers %.1f, JDBC upsert %.1f, COPY %.1f%n"
             + "writers: %,d partition transactions, %,.0f records each on average, %.1f ms each%n"
             + "CPU seconds (user+system)%n"
             + "  writers: writer JVMs %.1f, broker JVM %.1f, PostgreSQL %.1f%n"
             + "  baseline: JDBC client %.1f, PostgreSQL %.1f%n",
         events,
+        ids,
         rowsPerShard,
         seconds(produce),
         seconds(writersDrain),
         writersDrainRowsPerSecond(),
+        drainLoad,
         seconds(writersWall),
         writersWallRowsPerSecond(),
         seconds(baseline),
         baselineRowsPerSecond(),
+        baselineLoad,
+        seconds(copy),
+        copyRowsPerSecond(),
+        copyLoad,
         seconds(baselinePrimaryKeyOnly),
         baselinePrimaryKeyOnlyRowsPerSecond(),
         ratio(),
+        writersPostgresCpuPerMillion(),
+        baselinePostgresCpuPerMillion(),
+        copyPostgresCpuPerMillion(),
         writerMeters.transactions(),
         writerMeters.meanBatchSize(),
         writerMeters.meanTransactionMillis(),
@@ -125,6 +191,45 @@ public record WriterDrainResult(
         seconds(writersPostgresCpu),
         seconds(baselineClientCpu),
         seconds(baselinePostgresCpu));
+  }
+
+  /**
+   * Returns runs as the markdown table docs/benchmarks.md shows: per run a row for the writers, the
+   * JDBC upsert and {@code COPY}, each with rows/s, PostgreSQL's CPU seconds per million rows and
+   * the load average over it.
+   *
+   * @param runs the runs, such as one with v4 ids and one with v7 ids
+   * @return the table, one line per row, the header first
+   */
+  public static String table(List<WriterDrainResult> runs) {
+    StringBuilder out =
+        new StringBuilder(
+            "| ids | sink | rows/s | writers ÷ sink | PostgreSQL CPU s per 1M rows | load |\n"
+                + "|---|---|---:|---:|---:|---|\n");
+    for (WriterDrainResult r : runs) {
+      String ids = r.ids().name().toLowerCase(Locale.ROOT);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | shardpipe writers (drain, first to last commit) | %,.0f | | %.1f | %s |%n"
+                  + "| %s | plain JDBC batch upsert, one connection | %,.0f | %.2f | %.1f | %s |%n"
+                  + "| %s | `COPY` (CSV, one transaction) | %,.0f | %.2f | %.1f | %s |%n",
+              ids,
+              r.writersDrainRowsPerSecond(),
+              r.writersPostgresCpuPerMillion(),
+              r.drainLoad(),
+              ids,
+              r.baselineRowsPerSecond(),
+              r.ratio(),
+              r.baselinePostgresCpuPerMillion(),
+              r.baselineLoad(),
+              ids,
+              r.copyRowsPerSecond(),
+              r.writersDrainRowsPerSecond() / r.copyRowsPerSecond(),
+              r.copyPostgresCpuPerMillion(),
+              r.copyLoad()));
+    }
+    return out.toString();
   }
 
   private static double seconds(Duration duration) {

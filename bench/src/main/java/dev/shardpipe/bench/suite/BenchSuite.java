@@ -2,6 +2,7 @@ package dev.shardpipe.bench.suite;
 
 import dev.shardpipe.auth.Roles;
 import dev.shardpipe.bench.drain.TweetFeed;
+import dev.shardpipe.bench.drain.TweetIds;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
@@ -216,6 +217,7 @@ public final class BenchSuite {
                     options.dataDir().resolve("drain"),
                     options.drainEvents(),
                     options.seed(),
+                    TweetIds.V7,
                     WriterDrainOptions.DEFAULT_BASELINE_BATCH_SIZE,
                     WriterDrainOptions.DEFAULT_POSTGRES_SETTINGS,
                     WriterDrainOptions.DEFAULT_WRITER_JVM_OPTIONS,
