@@ -24,6 +24,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -113,7 +117,7 @@ class ConsoleIT {
     post("{\"location\":\"europe\",\"owner_id\":42,\"text\":\"hello console\"}");
     browser.get(consoleUrl());
 
-    WebElement login = new WebDriverWait(browser, WAIT).until(b -> displayed(b, By.id("login")));
+    WebElement login = waiting().until(b -> displayed(b, By.id("login")));
     assertThat(browser.findElement(By.id("console")).isDisplayed())
         .as("without a token the page shows nothing but the question for one")
         .isFalse();
@@ -121,22 +125,20 @@ class ConsoleIT {
     screenshot("0-asks-for-a-token.png");
     browser.findElement(By.id("token")).sendKeys(token(Roles.INGEST));
     login.findElement(By.cssSelector("button")).click();
-    new WebDriverWait(browser, WAIT)
-        .until(b -> b.findElement(By.id("login-error")).getText().contains("read or admin"));
+    waiting().until(b -> b.findElement(By.id("login-error")).getText().contains("read or admin"));
     browser.findElement(By.id("token")).clear();
     browser.findElement(By.id("token")).sendKeys(token(Roles.READ));
     login.findElement(By.cssSelector("button")).click();
 
-    List<WebElement> cells =
-        new WebDriverWait(browser, WAIT).until(b -> cellsOrNull(b, Routing.DEFAULT_PARTITIONS));
+    Map<Integer, String> owners =
+        waiting().until(b -> owners(b).size() == Routing.DEFAULT_PARTITIONS ? owners(b) : null);
     CatalogSnapshot placement = devstack.placement();
-    for (WebElement cell : cells) {
-      int partition = Integer.parseInt(cell.getDomAttribute("data-partition"));
-      assertThat(cell.getDomAttribute("data-shard"))
-          .as("owner of partition %d", partition)
-          .isEqualTo(placement.shardOf(partition));
+    for (Map.Entry<Integer, String> cell : owners.entrySet()) {
+      assertThat(cell.getValue())
+          .as("owner of partition %d", cell.getKey())
+          .isEqualTo(placement.shardOf(cell.getKey()));
     }
-    assertThat(shardRow("eu").getDomAttribute("data-database")).isEqualTo("up");
+    waiting().until(b -> "up".equals(shardRow("eu").getDomAttribute("data-database")));
     screenshot("1-two-shards.png");
   }
 
@@ -168,10 +170,13 @@ class ConsoleIT {
             });
 
     By moving = By.cssSelector("[data-partition='" + partition + "'][data-move-state]");
-    WebElement cell = new WebDriverWait(browser, WAIT).until(b -> first(b, moving));
-    assertThat(cell.getText()).contains("eu → c");
-    new WebDriverWait(browser, WAIT)
-        .until(b -> !b.findElement(By.id("accepted")).getText().matches("–|0 events/s"));
+    waiting()
+        .until(
+            b -> {
+              WebElement cell = first(b, moving);
+              return cell != null && cell.getText().contains("eu → c");
+            });
+    waiting().until(b -> !b.findElement(By.id("accepted")).getText().matches("–|0 events/s"));
     screenshot("2-moving.png");
 
     assertThat(move.get(WAIT.toSeconds() * 2, TimeUnit.SECONDS)).isZero();
@@ -179,8 +184,8 @@ class ConsoleIT {
     By moved =
         By.cssSelector(
             "[data-partition='" + partition + "'][data-shard='c']:not([data-move-state])");
-    new WebDriverWait(browser, WAIT).until(b -> first(b, moved));
-    assertThat(shardRow("c").getText()).contains("europe", "active");
+    waiting().until(b -> first(b, moved));
+    waiting().until(b -> shardRow("c").getText().matches("(?s).*europe.*active.*"));
     screenshot("3-moved.png");
   }
 
@@ -195,8 +200,7 @@ class ConsoleIT {
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
               + database
               + "'");
-      new WebDriverWait(browser, WAIT)
-          .until(b -> "down".equals(shardRow("us").getDomAttribute("data-database")));
+      waiting().until(b -> "down".equals(shardRow("us").getDomAttribute("data-database")));
       assertThat(browser.findElement(By.id("banner")).getText()).contains("us");
       assertThat(browser.findElements(By.cssSelector(".cell.down[data-shard='us']")).size())
           .isEqualTo(devstack.placement().partitionsOf("us").size());
@@ -204,13 +208,33 @@ class ConsoleIT {
     } finally {
       sql("postgres", "ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
     }
-    new WebDriverWait(browser, WAIT)
-        .until(b -> "up".equals(shardRow("us").getDomAttribute("data-database")));
+    waiting().until(b -> "up".equals(shardRow("us").getDomAttribute("data-database")));
   }
 
-  private static List<WebElement> cellsOrNull(WebDriver b, int expected) {
-    List<WebElement> cells = b.findElements(By.cssSelector("#grid .cell"));
-    return cells.size() == expected ? cells : null;
+  /**
+   * Waits that retry when the element found was replaced meanwhile: the page redraws its grid and
+   * tables on every answer of /stats, once a second.
+   */
+  private static WebDriverWait waiting() {
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /** Each cell's partition and owner, read in one script so that no redraw falls in between. */
+  @SuppressWarnings("unchecked")
+  private static Map<Integer, String> owners(WebDriver b) {
+    List<List<Object>> cells =
+        (List<List<Object>>)
+            ((JavascriptExecutor) b)
+                .executeScript(
+                    "return Array.from(document.querySelectorAll('#grid .cell'))"
+                        + ".map(c => [Number(c.dataset.partition), c.dataset.shard]);");
+    Map<Integer, String> owners = new TreeMap<>();
+    for (List<Object> cell : cells) {
+      owners.put(((Number) cell.get(0)).intValue(), (String) cell.get(1));
+    }
+    return owners;
   }
 
   private static WebElement displayed(WebDriver b, By by) {

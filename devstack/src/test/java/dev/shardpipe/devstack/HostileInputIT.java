@@ -165,6 +165,8 @@ class HostileInputIT {
             HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + options.ingestPort() + "/tweets"))
                 .header("Content-Type", "application/json")
+                .header(
+                    "Authorization", "Bearer " + devstack.auth().orElseThrow().token(Roles.INGEST))
                 .POST(
                     BodyPublishers.ofString(
                         "{\"location\":\"europe\",\"owner_id\":5,\"text\":\"after the storm\"}"))
