@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,13 @@ class HttpSinkTest {
   void retriesARequestWhoseConnectionWasResetAndGetsItsAnswer() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       AtomicInteger requests = new AtomicInteger();
+      List<String> authorizations = new CopyOnWriteArrayList<>();
       CompletableFuture<Void> serving =
           CompletableFuture.runAsync(
               () -> {
                 for (int i = 0; i < 2; i++) {
                   try (Socket connection = server.accept()) {
-                    readRequest(connection.getInputStream());
+                    authorizations.add(readRequest(connection.getInputStream()));
                     requests.incrementAndGet();
                     if (i == 0) {
                       // SO_LINGER 0: close sends a TCP reset, not an orderly end of the stream.
@@ -61,13 +63,17 @@ class HttpSinkTest {
               false,
               1,
               1,
-              Duration.ofSeconds(10))) {
+              Duration.ofSeconds(10),
+              "a-bearer-token")) {
         List<Ack> acks = sink.send(List.of(tweet())).get(30, TimeUnit.SECONDS);
 
         assertThat(acks).containsExactly(new Ack(4, 9, "t"));
       }
       serving.get(30, TimeUnit.SECONDS);
       assertThat(requests).hasValue(2);
+      assertThat(authorizations)
+          .as("the retry carries the token too")
+          .containsExactly("Bearer a-bearer-token", "Bearer a-bearer-token");
     }
   }
 
@@ -75,8 +81,11 @@ class HttpSinkTest {
     return TweetEvent.upsert(UUID.randomUUID(), Instant.now(), "europe", 42, "hello", 0);
   }
 
-  /** Reads one request: the head up to its blank line, then Content-Length bytes of body. */
-  private static void readRequest(InputStream in) throws IOException {
+  /**
+   * Reads one request: the head up to its blank line, then Content-Length bytes of body; returns
+   * its Authorization header, or an empty string.
+   */
+  private static String readRequest(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(US_ASCII).endsWith("\r\n\r\n")) {
       int b = in.read();
@@ -86,12 +95,17 @@ class HttpSinkTest {
       head.write(b);
     }
     int length = 0;
+    String authorization = "";
     for (String line : head.toString(US_ASCII).split("\r\n")) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+      String lower = line.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("content-length:")) {
         length = Integer.parseInt(line.substring("content-length:".length()).strip());
+      } else if (lower.startsWith("authorization:")) {
+        authorization = line.substring("authorization:".length()).strip();
       }
     }
     in.readNBytes(length);
+    return authorization;
   }
 
   private static void answer(OutputStream out, String json) throws IOException {
