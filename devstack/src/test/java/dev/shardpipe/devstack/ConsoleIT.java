@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogSnapshot;
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
-import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.shardctl.ShardctlCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,21 +72,7 @@ class ConsoleIT {
     Assumptions.assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    options =
-        new DevstackOptions(
-            Path.of(System.getProperty("shardpipe.root")),
-            dataDir,
-            false,
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            Routing.DEFAULT_PARTITIONS,
-            Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT,
-            true);
+    options = TestDevstacks.options(dataDir);
     devstack = Devstack.start(options);
     ChromeOptions chrome = new ChromeOptions();
     chrome.setBinary(CHROMIUM.toFile());

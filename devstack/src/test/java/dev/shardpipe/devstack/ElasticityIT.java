@@ -9,9 +9,6 @@ import dev.shardpipe.catalog.Catalog;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.Move;
 import dev.shardpipe.catalog.MoveState;
-import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.core.routing.Routing;
-import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.shardctl.ShardctlCommand;
 import dev.shardpipe.testing.Sql;
@@ -63,21 +60,7 @@ class ElasticityIT {
 
   @BeforeAll
   static void startUnderLoad() throws Exception {
-    options =
-        new DevstackOptions(
-            Path.of(System.getProperty("shardpipe.root")),
-            dataDir,
-            false,
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            Routing.DEFAULT_PARTITIONS,
-            Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT,
-            true);
+    options = TestDevstacks.options(dataDir);
     devstack = Devstack.start(options);
     load =
         ElasticLoad.start(

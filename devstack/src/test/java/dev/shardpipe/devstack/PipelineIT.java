@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.shardpipe.auth.Roles;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.core.routing.Routing;
-import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.testing.Sql;
 import io.micronaut.json.JsonMapper;
@@ -61,21 +59,7 @@ class PipelineIT {
 
   @BeforeAll
   static void start() throws Exception {
-    options =
-        new DevstackOptions(
-            Path.of(System.getProperty("shardpipe.root")),
-            dataDir,
-            false,
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            Routing.DEFAULT_PARTITIONS,
-            Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT,
-            true);
+    options = TestDevstacks.options(dataDir);
     devstack = Devstack.start(options);
   }
 

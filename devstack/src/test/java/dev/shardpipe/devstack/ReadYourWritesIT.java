@@ -4,9 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.core.routing.Routing;
-import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -79,21 +76,7 @@ class ReadYourWritesIT {
 
   @BeforeAll
   static void start() throws Exception {
-    options =
-        new DevstackOptions(
-            Path.of(System.getProperty("shardpipe.root")),
-            dataDir,
-            false,
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            Routing.DEFAULT_PARTITIONS,
-            Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT,
-            true);
+    options = TestDevstacks.options(dataDir);
     devstack = Devstack.start(options);
   }
 

@@ -1,0 +1,37 @@
+package dev.shardpipe.devstack;
+
+import dev.shardpipe.core.placement.Placement;
+import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.embedded.FreePort;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The devstack the ITs start: the defaults, on free ports, with authentication on. */
+final class TestDevstacks {
+
+  private TestDevstacks() {}
+
+  /**
+   * Options for a devstack of the built jars in {@code dataDir}.
+   *
+   * @param dataDir the test's own data directory
+   * @return the options: default routing and placement, every port free, auth on
+   * @throws IOException if no free port can be found
+   */
+  static DevstackOptions options(Path dataDir) throws IOException {
+    return new DevstackOptions(
+        Path.of(System.getProperty("shardpipe.root")),
+        dataDir,
+        false,
+        FreePort.find(),
+        FreePort.find(),
+        FreePort.find(),
+        FreePort.find(),
+        FreePort.find(),
+        FreePort.find(),
+        Routing.DEFAULT_PARTITIONS,
+        Routing.DEFAULT_TWEET_LOCATIONS,
+        Placement.DEFAULT_PLACEMENT,
+        true);
+  }
+}
