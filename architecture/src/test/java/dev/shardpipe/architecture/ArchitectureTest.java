@@ -109,7 +109,7 @@ class ArchitectureTest {
   private static final DescribedPredicate<JavaClass> CORE_BEYOND_THE_FIELD_ERROR =
       JavaClass.Predicates.resideInAPackage(CORE)
           .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(Violation.class)))
-          .as("core beyond its field error (Violation)");
+          .as("are in core, other than its field error Violation");
 
   private static final ArchRule HTTP_PROBLEM_KNOWS_NO_CORE =
       noClasses()
