@@ -34,7 +34,7 @@ import java.util.function.Supplier;
 /**
  * {@code GET /route?location=&owner_id=} and {@code GET /route?user_id=}: the partition and shard
  * an event with that shard key goes to, for producers that cannot use the Java partitioner
- * (docs/ingest-api.md#routing-from-other-languages). Read-only: nothing is published.
+ * (docs/ingest-api.md#producing-from-other-languages). Read-only: nothing is published.
  *
  * <p>The answer comes from the code that places a published event, not from a copy of it: the
  * partition from the {@link Routing} built from the same {@code shardpipe.partitions} and {@code
