@@ -9,7 +9,10 @@ import java.util.List;
  */
 public final class Roles {
 
-  /** May {@code POST} and {@code DELETE} events on ingest-api: {@value}. */
+  /**
+   * May {@code POST} and {@code DELETE} events on ingest-api, and ask it where an event goes
+   * ({@code GET /route}): {@value}.
+   */
   public static final String INGEST = "ingest";
 
   /** May {@code GET} tweets and files on query-service: {@value}. */

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
+import java.util.zip.CRC32;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,6 +71,47 @@ class RoutingTest {
           .as("user %d", userId)
           .isEqualTo(BuiltInPartitioner.partitionForKey(key, partitions));
     }
+  }
+
+  /**
+   * The worked example of docs/ingest-api.md ("Producing from other languages"), step by step, so
+   * that the numbers a reader checks a port of the formula against are the real ones: owner 42,
+   * whose hash is positive, and owner 7, whose hash is negative and needs {@code toPositive}.
+   */
+  @Test
+  void matchesTheWorkedExampleOfTheDocs() {
+    assertThat(Utils.murmur2("42".getBytes(UTF_8))).isEqualTo(417_700_972).isEqualTo(0x18e59c6c);
+    assertThat(Utils.toPositive(417_700_972)).isEqualTo(417_700_972);
+    assertThat(routing.partitionForTweet("europe", 42)).isEqualTo(0 + 417_700_972 % 8).isEqualTo(4);
+    assertThat(routing.partitionForTweet("usa", 42)).isEqualTo(8 + 417_700_972 % 8).isEqualTo(12);
+    assertThat(routing.partitionForTweet("asia", 42)).isEqualTo(417_700_972 % 16).isEqualTo(12);
+    assertThat(routing.partitionForFile(42)).isEqualTo(12);
+
+    assertThat(Utils.murmur2("7".getBytes(UTF_8))).isEqualTo(-1_961_297_549).isEqualTo(0x8b18f973);
+    assertThat(Utils.toPositive(-1_961_297_549))
+        .isEqualTo(0x8b18f973 & 0x7fffffff)
+        .isEqualTo(186_186_099);
+    assertThat(routing.partitionForTweet("europe", 7)).isEqualTo(186_186_099 % 8).isEqualTo(3);
+    assertThat(routing.partitionForTweet("usa", 7)).isEqualTo(11);
+    assertThat(routing.partitionForFile(7)).isEqualTo(186_186_099 % 16).isEqualTo(3);
+  }
+
+  /**
+   * The table of docs/ingest-api.md: where files of these users belong (Kafka's murmur2
+   * partitioner), and where a librdkafka client puts them with its default partitioner, {@code
+   * consistent_random}, which takes CRC32 of the key modulo P (kcat put them there on the
+   * devstack).
+   */
+  @ParameterizedTest(name = "user {0}: partition {1}, librdkafka default {2}")
+  @CsvSource({"42, 12, 8", "7, 3, 2", "1000, 6, 7", "123456, 12, 1"})
+  void placesFilesWhereTheDocsSayAndWhereCrc32WouldNot(
+      long userId, int partition, int crc32Partition) {
+    assertThat(routing.partitionForFile(userId)).isEqualTo(partition);
+    CRC32 crc = new CRC32();
+    crc.update(Long.toString(userId).getBytes(UTF_8));
+    assertThat(crc.getValue() % Routing.DEFAULT_PARTITIONS)
+        .isEqualTo(crc32Partition)
+        .isNotEqualTo(partition);
   }
 
   @Test
