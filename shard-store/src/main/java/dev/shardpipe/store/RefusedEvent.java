@@ -1,7 +1,7 @@
 package dev.shardpipe.store;
 
 /**
- * An event the database refused to store, found by {@link ShardStore#findRefused}.
+ * An event the database refused to store, found by {@link ShardSink#findRefused}.
  *
  * @param index the event's position in the list given to {@code findRefused}
  * @param sqlState the SQLSTATE of the refusal, class 22 (data exception) or 23 (integrity
