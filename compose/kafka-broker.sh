@@ -10,8 +10,9 @@
 #    password is in the environment compose shows.
 # 2. The inter-broker listener's JAAS login from INTER_BROKER_USER and INTER_BROKER_PASSWORD_FILE.
 # 3. kafka-storage format with a SCRAM-SHA-512 credential for the inter-broker user and each
-#    NAME=PASSWORD_FILE of SCRAM_USERS (separated by spaces); a formatted directory is left as it is (the credentials then live in the
-#    cluster's metadata, where kafka-configs changes them).
+#    NAME=PASSWORD_FILE of SCRAM_USERS (separated by spaces); a formatted directory is left as it
+#    is (the credentials then live in the cluster's metadata, where kafka-scram-password.sh
+#    changes them).
 # 4. HEALTH_CLIENT_CONFIG: a client configuration of the inter-broker user for the health check.
 set -euo pipefail
 
@@ -68,6 +69,8 @@ done
   --ignore-formatted "${scram[@]}"
 
 if [ -n "${HEALTH_CLIENT_CONFIG:-}" ]; then
+  truststore_password="$(read_secret "${KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE:?}" \
+    KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE)"
   (
     umask 077
     cat > "$HEALTH_CLIENT_CONFIG" <<EOF
@@ -76,7 +79,7 @@ sasl.mechanism=$MECHANISM
 sasl.jaas.config=$login
 ssl.truststore.type=${KAFKA_SSL_TRUSTSTORE_TYPE:-PKCS12}
 ssl.truststore.location=${KAFKA_SSL_TRUSTSTORE_LOCATION:?}
-ssl.truststore.password=$(read_secret "${KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE:?}" KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE)
+ssl.truststore.password=$truststore_password
 EOF
   )
 fi

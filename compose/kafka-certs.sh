@@ -14,7 +14,8 @@
 # does not change the certificates under running clients; to renew them, remove the volumes.
 set -euo pipefail
 
-: "${CA_DIR:?}" "${BROKER_DIR:?}" "${CLIENT_DIR:?}" "${BROKER_HOSTS:?names the brokers, comma-separated}"
+: "${CA_DIR:?}" "${BROKER_DIR:?}" "${CLIENT_DIR:?}"
+: "${BROKER_HOSTS:?names the brokers, comma-separated}"
 VALIDITY_DAYS="${VALIDITY_DAYS:-825}"
 # The brokers' user in the apache/kafka image; the clients read their truststore as another user.
 BROKER_UID="${BROKER_UID:-1000}"

@@ -893,12 +893,8 @@ class KafkaSecurity:
                 f"{name}: KAFKA_SASL_JAAS_CONFIG must take its password from"
                 f" {PASSWORD_PLACEHOLDER}, not write it in"
             )
-        self.check_file(
-            name, "SHARDPIPE_KAFKA_PASSWORD_FILE", env.get("SHARDPIPE_KAFKA_PASSWORD_FILE"), generated
-        )
-        self.check_file(
-            name, "KAFKA_SSL_TRUSTSTORE_LOCATION", env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"), generated
-        )
+        for variable in ("SHARDPIPE_KAFKA_PASSWORD_FILE", "KAFKA_SSL_TRUSTSTORE_LOCATION"):
+            self.check_file(name, variable, env.get(variable), generated)
         if env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD") is not None:
             self.problem(f"{name}: KAFKA_SSL_TRUSTSTORE_PASSWORD puts a password in; use _FILE")
         self.check_file(

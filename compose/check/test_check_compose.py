@@ -539,7 +539,9 @@ class SecureKafkaTest(unittest.TestCase):
         def change(model):
             del model["services"]["ingest-api"]["environment"]["KAFKA_SSL_TRUSTSTORE_LOCATION"]
 
-        self.assertFails(self.broken(change), "ingest-api: KAFKA_SSL_TRUSTSTORE_LOCATION is not set")
+        self.assertFails(
+            self.broken(change), "ingest-api: KAFKA_SSL_TRUSTSTORE_LOCATION is not set"
+        )
 
     def test_a_truststore_the_job_does_not_write_fails(self) -> None:
         def change(model):
