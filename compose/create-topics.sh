@@ -2,7 +2,8 @@
 # One-shot job of the compose stacks: creates the events topic and the dead-letter topic before any
 # service starts (every service checks the events topic at start-up and stops without it), then
 # checks that an existing events topic has the partition count routing is computed for (SPEC 4).
-# Runs in the apache/kafka image; everything comes from the environment the compose file sets.
+# Runs in the apache/kafka image; everything comes from the environment the compose file sets,
+# including how to log in to the brokers (SECURITY_PROTOCOL and the rest, kafka-client-config.sh).
 set -euo pipefail
 
 : "${BOOTSTRAP:?}" "${TOPIC:?}" "${DLQ_TOPIC:?}" "${PARTITIONS:?}" "${DLQ_PARTITIONS:?}"
@@ -17,11 +18,18 @@ if [ "$DLQ_RETENTION_MS" -ne -1 ] && { [ "$RETENTION_MS" -eq -1 ] ||
   exit 1
 fi
 
-topics=/opt/kafka/bin/kafka-topics.sh
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+bash "$(dirname "$0")/kafka-client-config.sh" "$work/client.properties"
+
+topics() {
+  "${KAFKA_HOME:-/opt/kafka}/bin/kafka-topics.sh" --bootstrap-server "$BOOTSTRAP" \
+    --command-config "$work/client.properties" "$@"
+}
 
 create() {
   local name="$1" partitions="$2" retention="$3"
-  "$topics" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name" \
+  topics --create --if-not-exists --topic "$name" \
     --partitions "$partitions" --replication-factor "$REPLICATION_FACTOR" \
     --config "min.insync.replicas=$MIN_INSYNC_REPLICAS" --config "retention.ms=$retention"
 }
@@ -31,7 +39,7 @@ create "$DLQ_TOPIC" "$DLQ_PARTITIONS" "$DLQ_RETENTION_MS"
 
 # --if-not-exists says nothing about an existing topic's size, and routing a topic of another size
 # would put events on the wrong shards; partitions can be added to a topic but never removed.
-actual="$("$topics" --bootstrap-server "$BOOTSTRAP" --describe --topic "$TOPIC" \
+actual="$(topics --describe --topic "$TOPIC" \
   | sed -n 's/.*PartitionCount: *\([0-9][0-9]*\).*/\1/p')"
 if [ "$actual" != "$PARTITIONS" ]; then
   echo "topic $TOPIC has $actual partitions, but SHARDPIPE_PARTITIONS is $PARTITIONS;" \

@@ -22,7 +22,16 @@ applies defaults, anchors and merges. The resolved model is then checked against
   topics the services use, with a replication the brokers can hold;
 * dependencies wait on health checks or on the topic job's success;
 * images and the Dockerfile's base images are pinned; the image runs as non-root with a health
-  check.
+  check;
+* with Kafka security on (docker-compose.secure.yml): the brokers advertise SASL_SSL only, with
+  SCRAM, their inter-broker and controller listeners are declared with the ports the quorum and the
+  clients use, the controller listener is TLS requiring a certificate; every Kafka client (the
+  services and the topic job) logs in over SASL_SSL with a SCRAM user of its own that the brokers
+  create, its password and truststore password from files, and trusts the truststore the
+  certificate job makes; every file a setting names is a mounted docker secret whose file exists or
+  is one docs/operations.md creates, or a file the certificate job writes into a volume the service
+  mounts; no client mounts the CA's or the brokers' key; the brokers and every client wait for the
+  certificate job.
 
 Usage: check_compose.py [--compose CMD] FILE[+OVERRIDE...]...   (exit status 1 when a check fails)
 A FILE+OVERRIDE argument checks the override merged over the file, as `compose -f FILE -f OVERRIDE`.
@@ -55,6 +64,9 @@ SECRETS_DIR = "/run/secrets/"
 # A setting read from a file (a docker secret) by the image's entry point: NAME_FILE for NAME.
 FILE_SUFFIX = "_FILE"
 SHARED_SECTION = "Shared by every service"
+# docs/configuration.md: the Kafka client settings every service reads, apart from the shared ones
+# because each service logs in as its own user.
+KAFKA_SECURITY_SECTION = "Kafka client security (every service)"
 # docs/configuration.md: the database settings are read by the writers and query-service only.
 DATABASE_KEY_PREFIX = "shardpipe.database."
 DATABASE_MODULES = ("shard-writer", "query-service")
@@ -149,7 +161,7 @@ def flatten(tree: object, prefix: str = "") -> dict[str, object]:
 def load_modules(repo: Path = REPO) -> dict[str, ModuleConfig]:
     """Reads each service module's settings from docs/configuration.md and its application.yml."""
     sections = docs_sections((repo / "docs" / "configuration.md").read_text(encoding="utf-8"))
-    shared = sections.get(SHARED_SECTION, [])
+    shared = sections.get(SHARED_SECTION, []) + sections.get(KAFKA_SECURITY_SECTION, [])
     modules = {}
     for module in MODULES:
         own = next((s for title, s in sections.items() if title.split()[0] == module), [])
@@ -279,6 +291,7 @@ class Checker:
         self.check_shards(shared)
         self.check_catalog(shared)
         self.check_kafka(shared)
+        KafkaSecurity(self).run()
         self.check_dependencies()
         self.check_images()
         return self.problems
@@ -505,13 +518,23 @@ class Checker:
             self.problem(f"{host}: needs a named volume at {POSTGRES_DATA}")
         return host
 
-    def check_kafka(self, shared: dict[str, str | None]) -> None:
-        brokers = {
+    def brokers(self) -> dict[str, dict[str, str | None]]:
+        return {
             name: environment(svc)
             for name, svc in self.services.items()
             if str(svc.get("image", "")).startswith("apache/kafka:")
             and "broker" in (environment(svc).get("KAFKA_PROCESS_ROLES") or "")
         }
+
+    def topic_jobs(self) -> list[str]:
+        return [
+            name
+            for name, svc in self.services.items()
+            if "create-topics.sh" in " ".join(map(str, svc.get("entrypoint") or []))
+        ]
+
+    def check_kafka(self, shared: dict[str, str | None]) -> None:
+        brokers = self.brokers()
         if not brokers:
             self.problem("no Kafka broker (apache/kafka with KAFKA_PROCESS_ROLES broker)")
             return
@@ -540,11 +563,7 @@ class Checker:
         self.check_topic_job(shared, brokers)
 
     def check_topic_job(self, shared: dict[str, str | None], brokers: dict) -> None:
-        jobs = [
-            name
-            for name, svc in self.services.items()
-            if "create-topics.sh" in " ".join(map(str, svc.get("entrypoint") or []))
-        ]
+        jobs = self.topic_jobs()
         if len(jobs) != 1:
             self.problem(f"expected one topic job (create-topics.sh), found {jobs}")
             return
@@ -591,6 +610,326 @@ class Checker:
         for name, svc in self.services.items():
             if "build" not in svc and not image_pinned(str(svc.get("image", ""))):
                 self.problem(f"{name}: image {svc.get('image')} is not pinned to a version")
+
+
+# Kafka security (docs/operations.md, "Kafka with SASL/SCRAM over TLS").
+SASL_SSL = "SASL_SSL"
+SCRAM = "SCRAM-SHA-512"
+SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
+CERT_SCRIPT = "kafka-certs.sh"
+BROKER_SCRIPT = "kafka-broker.sh"
+# The placeholder the services' login reads its password through (docs/configuration.md).
+PASSWORD_KEY = "shardpipe.kafka.password"
+PASSWORD_PLACEHOLDER = "${" + PASSWORD_KEY + "}"
+# What compose/kafka-certs.sh writes into the directory each of its variables names.
+CERT_FILES = {
+    "CA_DIR": ("ca.p12", "ca.password"),
+    "BROKER_DIR": (
+        "broker.keystore.p12",
+        "keystore.password",
+        "truststore.p12",
+        "truststore.password",
+    ),
+    "CLIENT_DIR": ("truststore.p12", "truststore.password"),
+}
+# The directories that hold a private key: no client may mount them.
+KEY_DIRS = ("CA_DIR", "BROKER_DIR")
+HOST_SECRETS_DIR = REPO / "compose" / "secrets"
+JAAS_USER = re.compile(r'\busername="([^"]+)"')
+JAAS_PASSWORD = re.compile(r'\bpassword="([^"]*)"')
+
+
+def listeners(value: str | None) -> dict[str, int]:
+    """Maps each listener name of KAFKA_LISTENERS or KAFKA_ADVERTISED_LISTENERS to its port."""
+    found = {}
+    for entry in (value or "").split(","):
+        match = re.fullmatch(r"\s*([A-Za-z0-9_]+)://[^:]*:(\d+)\s*", entry)
+        if match:
+            found[match.group(1)] = int(match.group(2))
+    return found
+
+
+def protocol_map(value: str | None) -> dict[str, str]:
+    pairs = (entry.split(":", 1) for entry in (value or "").split(",") if ":" in entry)
+    return {name.strip(): protocol.strip() for name, protocol in pairs}
+
+
+def documented_secret_files(repo: Path = REPO) -> set[str]:
+    """The files under compose/secrets/ that docs/operations.md's `for f in ...` loops create."""
+    text = (repo / "docs" / "operations.md").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for loop in re.findall(r"^for f in ([^;\n]+);", text, re.MULTILINE):
+        names.update(loop.split())
+    return names
+
+
+def mounted_secrets(service: dict) -> dict[str, str]:
+    """Maps the path of each docker secret a service mounts to the secret's name."""
+    mounted = {}
+    for secret in service.get("secrets") or []:
+        if isinstance(secret, str):
+            mounted[SECRETS_DIR + secret] = secret
+        else:
+            target = secret.get("target") or secret["source"]
+            path = target if target.startswith("/") else SECRETS_DIR + target
+            mounted[path] = secret["source"]
+    return mounted
+
+
+class KafkaSecurity:
+    """The checks of a stack whose Kafka clients log in with SASL/SCRAM over TLS."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self.services = checker.services
+        self.brokers = checker.brokers()
+        self.jobs = checker.topic_jobs()
+        # Secrets already reported missing: one line each, not one per service mounting it.
+        self.missing: set[str] = set()
+
+    def problem(self, message: str) -> None:
+        self.checker.problem(message)
+
+    def secured(self) -> bool:
+        maps = [protocol_map(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")) for env in
+                self.brokers.values()]
+        clients = [environment(self.services[name]) for name in self.checker.ours]
+        return any(SASL_SSL in m.values() for m in maps) or any(
+            env.get("KAFKA_SECURITY_PROTOCOL") not in (None, "PLAINTEXT") for env in clients
+        )
+
+    def run(self) -> None:
+        if not self.brokers or not self.secured():
+            return
+        cert_job = self.check_cert_job()
+        generated = self.generated_files(cert_job)
+        mechanisms = self.check_brokers(generated)
+        users: dict[str, str] = {}
+        for name in self.checker.ours:
+            self.check_service(name, mechanisms, generated, users)
+            for variable, path in environment(self.services[name]).items():
+                if variable.endswith(FILE_SUFFIX) and path is not None:
+                    self.check_file(name, variable, path, generated)
+        for job in self.jobs:
+            self.check_topic_job(job, mechanisms, generated, users)
+        for broker, env in self.brokers.items():
+            created = {e.split("=", 1)[0] for e in (env.get("SCRAM_USERS") or "").split()}
+            created.add(env.get("INTER_BROKER_USER") or "")
+            for user, client in sorted(users.items()):
+                if user not in created:
+                    self.problem(
+                        f"{broker}: SCRAM_USERS does not create {user}, the user of {client}"
+                    )
+        if cert_job is not None:
+            for name in [*self.brokers, *self.checker.ours, *self.jobs]:
+                if depends_on(self.services[name]).get(cert_job) != COMPLETED:
+                    self.problem(f"{name}: must depend on {cert_job} with condition {COMPLETED}")
+
+    def check_cert_job(self) -> str | None:
+        jobs = [
+            name
+            for name, svc in self.services.items()
+            if CERT_SCRIPT in " ".join(map(str, svc.get("entrypoint") or []))
+        ]
+        if len(jobs) != 1:
+            self.problem(f"expected one certificate job ({CERT_SCRIPT}), found {jobs}")
+            return None
+        return jobs[0]
+
+    def generated_files(self, cert_job: str | None) -> dict[str, tuple[str, str]]:
+        """Maps each named volume the certificate job writes to (its directory variable, files)."""
+        if cert_job is None:
+            return {}
+        svc = self.services[cert_job]
+        env = environment(svc)
+        mounts = volume_targets(svc)
+        found = {}
+        for variable in CERT_FILES:
+            source = mounts.get(env.get(variable) or "")
+            if source is None or not is_named_volume(source):
+                self.problem(f"{cert_job}: {variable} is not a named volume the job mounts")
+                continue
+            found[source] = (variable, env.get(variable) or "")
+        hosts = set((env.get("BROKER_HOSTS") or "").split(","))
+        for broker in self.brokers:
+            if broker not in hosts:
+                self.problem(f"{cert_job}: BROKER_HOSTS lacks {broker}; TLS would refuse its name")
+        return found
+
+    def check_file(self, name: str, variable: str, path: str | None, generated: dict) -> None:
+        """A file a setting names: a mounted secret whose file is there or documented, or a file
+        the certificate job writes into a volume this service mounts."""
+        if not path:
+            self.problem(f"{name}: {variable} is not set")
+            return
+        svc = self.services[name]
+        secret = mounted_secrets(svc).get(path)
+        if secret is not None:
+            top = (self.checker.secrets.get(secret) or {}).get("file")
+            if top is None:
+                self.problem(f"{name}: secret {secret} is not defined at the top level")
+                return
+            file = Path(top)
+            documented = (
+                file.parent == HOST_SECRETS_DIR and file.name in documented_secret_files()
+            )
+            if not file.exists() and not documented and secret not in self.missing:
+                self.missing.add(secret)
+                self.problem(
+                    f"{name}: {variable}: the file {top} of secret {secret} neither exists nor is"
+                    " one docs/operations.md creates"
+                )
+            return
+        for target, source in volume_targets(svc).items():
+            if path.startswith(target.rstrip("/") + "/") and source in generated:
+                variable_dir, _ = generated[source]
+                if path[len(target.rstrip("/")) + 1 :] in CERT_FILES[variable_dir]:
+                    return
+        self.problem(
+            f"{name}: {variable}={path} is neither a secret it mounts nor a file the certificate"
+            " job writes into a volume it mounts"
+        )
+
+    def check_brokers(self, generated: dict) -> set[str]:
+        mechanisms: set[str] = set()
+        for name, env in self.brokers.items():
+            svc = self.services[name]
+            if BROKER_SCRIPT not in " ".join(map(str, svc.get("entrypoint") or [])):
+                self.problem(f"{name}: must start through {BROKER_SCRIPT}, which creates the users")
+            ports = listeners(env.get("KAFKA_LISTENERS"))
+            protocols = protocol_map(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))
+            for listener in ports:
+                if listener not in protocols:
+                    self.problem(f"{name}: listener {listener} has no security protocol")
+            for listener, port in listeners(env.get("KAFKA_ADVERTISED_LISTENERS")).items():
+                if ports.get(listener) != port:
+                    self.problem(
+                        f"{name}: advertises {listener} on port {port}, but listens on"
+                        f" {ports.get(listener)}"
+                    )
+                if protocols.get(listener) != SASL_SSL:
+                    self.problem(
+                        f"{name}: advertises {listener} ({protocols.get(listener)}); clients"
+                        f" must reach the brokers over {SASL_SSL} only"
+                    )
+            inter = env.get("KAFKA_INTER_BROKER_LISTENER_NAME") or ""
+            if inter not in ports or protocols.get(inter) != SASL_SSL:
+                self.problem(f"{name}: the inter-broker listener {inter} is no {SASL_SSL} listener")
+            enabled = set((env.get("KAFKA_SASL_ENABLED_MECHANISMS") or "").split(","))
+            if SCRAM not in enabled:
+                self.problem(f"{name}: KAFKA_SASL_ENABLED_MECHANISMS lacks {SCRAM}")
+            if env.get("KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL") not in enabled:
+                self.problem(f"{name}: the inter-broker SASL mechanism is not enabled")
+            mechanisms |= enabled
+            self.check_controller(name, env, ports, protocols)
+            for key in ("KAFKA_SSL_KEYSTORE_LOCATION", "KAFKA_SSL_TRUSTSTORE_LOCATION"):
+                self.check_file(name, key, env.get(key), generated)
+            for key in (
+                "KAFKA_SSL_KEYSTORE_PASSWORD_FILE",
+                "KAFKA_SSL_KEY_PASSWORD_FILE",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE",
+                "INTER_BROKER_PASSWORD_FILE",
+            ):
+                if env.get(key.removesuffix(FILE_SUFFIX)) is not None:
+                    self.problem(f"{name}: {key.removesuffix(FILE_SUFFIX)} puts a password in")
+                self.check_file(name, key, env.get(key), generated)
+            for entry in (env.get("SCRAM_USERS") or "").split():
+                user, _, path = entry.partition("=")
+                self.check_file(name, f"SCRAM_USERS ({user})", path, generated)
+            test = " ".join(map(str, (svc.get("healthcheck") or {}).get("test") or []))
+            if "--command-config" not in test:
+                self.problem(f"{name}: its health check must log in (--command-config)")
+        return mechanisms
+
+    def check_controller(self, name, env, ports: dict, protocols: dict) -> None:
+        """The KRaft quorum: TLS with a certificate required of the other side, since SCRAM
+        credentials live in the metadata the controllers serve."""
+        for controller in (env.get("KAFKA_CONTROLLER_LISTENER_NAMES") or "").split(","):
+            if controller not in ports:
+                self.problem(f"{name}: controller listener {controller} is not in KAFKA_LISTENERS")
+                continue
+            if protocols.get(controller) != "SSL":
+                self.problem(f"{name}: controller listener {controller} must be SSL")
+            auth = env.get(f"KAFKA_LISTENER_NAME_{controller}_SSL_CLIENT_AUTH") or env.get(
+                "KAFKA_SSL_CLIENT_AUTH"
+            )
+            if auth != "required":
+                self.problem(
+                    f"{name}: controller listener {controller} must require a client certificate"
+                    f" (KAFKA_LISTENER_NAME_{controller}_SSL_CLIENT_AUTH=required)"
+                )
+            voters = env.get("KAFKA_CONTROLLER_QUORUM_VOTERS") or ""
+            for voter in voters.split(","):
+                port = int(voter.rsplit(":", 1)[1]) if ":" in voter else None
+                if port != ports[controller]:
+                    self.problem(
+                        f"{name}: quorum voter {voter} is not on the controller listener's port"
+                        f" {ports[controller]}"
+                    )
+
+    def check_client_volumes(self, name: str, generated: dict) -> None:
+        for source in volume_targets(self.services[name]).values():
+            if source in generated and generated[source][0] in KEY_DIRS:
+                self.problem(f"{name}: mounts {source}, which holds a private key")
+
+    def check_service(self, name: str, mechanisms: set, generated: dict, users: dict) -> None:
+        env = environment(self.services[name])
+        if env.get("KAFKA_SECURITY_PROTOCOL") != SASL_SSL:
+            self.problem(f"{name}: KAFKA_SECURITY_PROTOCOL must be {SASL_SSL}")
+        if env.get("KAFKA_SASL_MECHANISM") not in mechanisms:
+            self.problem(
+                f"{name}: KAFKA_SASL_MECHANISM {env.get('KAFKA_SASL_MECHANISM')} is not enabled"
+                f" on the brokers ({', '.join(sorted(mechanisms))})"
+            )
+        jaas = (env.get("KAFKA_SASL_JAAS_CONFIG") or "").replace("$$", "$")
+        user = JAAS_USER.search(jaas)
+        password = JAAS_PASSWORD.search(jaas)
+        if SCRAM_LOGIN not in jaas or user is None:
+            self.problem(f"{name}: KAFKA_SASL_JAAS_CONFIG is no {SCRAM_LOGIN} login with a user")
+        else:
+            self.claim(users, user.group(1), name)
+        if password is None or password.group(1) != PASSWORD_PLACEHOLDER:
+            self.problem(
+                f"{name}: KAFKA_SASL_JAAS_CONFIG must take its password from"
+                f" {PASSWORD_PLACEHOLDER}, not write it in"
+            )
+        for variable in ("SHARDPIPE_KAFKA_PASSWORD_FILE", "KAFKA_SSL_TRUSTSTORE_LOCATION"):
+            self.check_file(name, variable, env.get(variable), generated)
+        if env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD") is not None:
+            self.problem(f"{name}: KAFKA_SSL_TRUSTSTORE_PASSWORD puts a password in; use _FILE")
+        self.check_file(
+            name,
+            "KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE",
+            env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE"),
+            generated,
+        )
+        self.check_client_volumes(name, generated)
+
+    def check_topic_job(self, name: str, mechanisms: set, generated: dict, users: dict) -> None:
+        env = environment(self.services[name])
+        if env.get("SECURITY_PROTOCOL") != SASL_SSL:
+            self.problem(f"{name}: SECURITY_PROTOCOL must be {SASL_SSL}")
+        if env.get("SASL_MECHANISM") not in mechanisms:
+            self.problem(f"{name}: SASL_MECHANISM {env.get('SASL_MECHANISM')} is not enabled")
+        if not env.get("SASL_USER"):
+            self.problem(f"{name}: SASL_USER is not set")
+        else:
+            self.claim(users, env["SASL_USER"], name)
+        for variable in ("SASL_PASSWORD_FILE", "TRUSTSTORE", "TRUSTSTORE_PASSWORD_FILE"):
+            self.check_file(name, variable, env.get(variable), generated)
+        for address in (env.get("BOOTSTRAP") or "").split(","):
+            host = address.split(":")[0]
+            advertised = (self.brokers.get(host) or {}).get("KAFKA_ADVERTISED_LISTENERS") or ""
+            if f"//{address}" not in advertised:
+                self.problem(f"{name}: BOOTSTRAP names {address}, which no broker advertises")
+        self.check_client_volumes(name, generated)
+
+    def claim(self, users: dict[str, str], user: str, client: str) -> None:
+        if user in users:
+            self.problem(f"{client}: logs in as {user}, like {users[user]}; one user per client")
+        else:
+            users[user] = client
+
 
 
 def valid_cluster_id(value: str) -> bool:

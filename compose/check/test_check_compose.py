@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import os
+import shutil
+import subprocess
 import tempfile
 import unittest
 from pathlib import Path
@@ -18,6 +21,7 @@ import check_compose as cc
 FULL = cc.REPO / "compose" / "docker-compose.yml"
 SMALL = cc.REPO / "compose" / "docker-compose.small.yml"
 SHARD_C = cc.REPO / "compose" / "docker-compose.shard-c.yml"
+SECURE = cc.REPO / "compose" / "docker-compose.secure.yml"
 
 
 class ComposeFilesTest(unittest.TestCase):
@@ -473,6 +477,325 @@ class ComposeFilesTest(unittest.TestCase):
         self.assertFails(self.broken(change), "postgres-us: image postgres:latest is not pinned")
 
 
+class SecureKafkaTest(unittest.TestCase):
+    """docker-compose.secure.yml merged over docker-compose.yml, and each of its checks failing."""
+
+    secure: dict
+    modules: dict
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.secure = cc.resolve([FULL, SECURE], cc.compose_command())
+        cls.modules = cc.load_modules()
+
+    def broken(self, change) -> list[str]:
+        copied = copy.deepcopy(self.secure)
+        change(copied)
+        return cc.Checker(copied, self.modules, image_healthcheck=True).run()
+
+    def assertFails(self, problems: list[str], expected: str) -> None:
+        self.assertTrue(
+            any(expected in p for p in problems), f"no problem contains {expected!r}: {problems}"
+        )
+
+    def test_the_secure_overlay_passes_merged_over_the_full_stack(self) -> None:
+        self.assertEqual(cc.Checker(self.secure, self.modules, True).run(), [])
+        services = self.secure["services"]
+        env = services["writer-us"]["environment"]
+        self.assertEqual(env["KAFKA_SECURITY_PROTOCOL"], "SASL_SSL")
+        self.assertIn('username="writer-us"', env["KAFKA_SASL_JAAS_CONFIG"])
+        self.assertEqual(
+            services["kafka-2"]["environment"]["KAFKA_ADVERTISED_LISTENERS"],
+            "SASL_SSL://kafka-2:9092",
+        )
+
+    def test_plain_stacks_are_not_held_to_it(self) -> None:
+        model = cc.resolve(FULL, cc.compose_command())
+        self.assertFalse(cc.KafkaSecurity(cc.Checker(model, self.modules, True)).secured())
+
+    # --- every Kafka client logs in over SASL_SSL and trusts the generated truststore
+
+    def test_a_client_left_on_plaintext_fails(self) -> None:
+        def change(model):
+            model["services"]["writer-eu"]["environment"]["KAFKA_SECURITY_PROTOCOL"] = "PLAINTEXT"
+
+        self.assertFails(self.broken(change), "writer-eu: KAFKA_SECURITY_PROTOCOL must be SASL_SSL")
+
+    def test_the_topic_job_left_on_plaintext_fails(self) -> None:
+        def change(model):
+            del model["services"]["topics"]["environment"]["SECURITY_PROTOCOL"]
+
+        self.assertFails(self.broken(change), "topics: SECURITY_PROTOCOL must be SASL_SSL")
+
+    def test_a_mechanism_the_brokers_do_not_enable_fails(self) -> None:
+        def change(model):
+            model["services"]["query-service"]["environment"]["KAFKA_SASL_MECHANISM"] = "PLAIN"
+
+        self.assertFails(
+            self.broken(change), "query-service: KAFKA_SASL_MECHANISM PLAIN is not enabled"
+        )
+
+    def test_a_client_without_a_truststore_fails(self) -> None:
+        def change(model):
+            del model["services"]["ingest-api"]["environment"]["KAFKA_SSL_TRUSTSTORE_LOCATION"]
+
+        self.assertFails(
+            self.broken(change), "ingest-api: KAFKA_SSL_TRUSTSTORE_LOCATION is not set"
+        )
+
+    def test_a_truststore_the_job_does_not_write_fails(self) -> None:
+        def change(model):
+            model["services"]["writer-us"]["environment"][
+                "KAFKA_SSL_TRUSTSTORE_LOCATION"
+            ] = "/etc/shardpipe/kafka-tls/cacerts.jks"
+
+        self.assertFails(
+            self.broken(change),
+            "writer-us: KAFKA_SSL_TRUSTSTORE_LOCATION=/etc/shardpipe/kafka-tls/cacerts.jks is"
+            " neither a secret it mounts nor a file the certificate job writes",
+        )
+
+    def test_a_truststore_on_a_volume_the_client_does_not_mount_fails(self) -> None:
+        def change(model):
+            model["services"]["writer-us"]["volumes"] = []
+
+        self.assertFails(
+            self.broken(change),
+            "writer-us: KAFKA_SSL_TRUSTSTORE_LOCATION=/etc/shardpipe/kafka-tls/truststore.p12 is"
+            " neither",
+        )
+
+    def test_passwords_written_into_the_environment_fail(self) -> None:
+        def change(model):
+            env = model["services"]["ingest-api"]["environment"]
+            env["KAFKA_SASL_JAAS_CONFIG"] = env["KAFKA_SASL_JAAS_CONFIG"].replace(
+                "$${shardpipe.kafka.password}", "hunter2"
+            )
+            env["KAFKA_SSL_TRUSTSTORE_PASSWORD"] = "changeit"
+
+        problems = self.broken(change)
+        self.assertFails(
+            problems,
+            "ingest-api: KAFKA_SASL_JAAS_CONFIG must take its password from"
+            " ${shardpipe.kafka.password}",
+        )
+        self.assertFails(problems, "ingest-api: KAFKA_SSL_TRUSTSTORE_PASSWORD puts a password in")
+
+    def test_two_clients_sharing_a_user_fail(self) -> None:
+        def change(model):
+            env = model["services"]["writer-us"]["environment"]
+            env["KAFKA_SASL_JAAS_CONFIG"] = env["KAFKA_SASL_JAAS_CONFIG"].replace(
+                '"writer-us"', '"writer-eu"'
+            )
+
+        self.assertFails(self.broken(change), "logs in as writer-eu, like writer-eu")
+
+    def test_a_user_the_brokers_do_not_create_fails(self) -> None:
+        def change(model):
+            env = model["services"]["kafka-2"]["environment"]
+            env["SCRAM_USERS"] = " ".join(
+                e for e in env["SCRAM_USERS"].split() if not e.startswith("query-service=")
+            )
+
+        self.assertFails(
+            self.broken(change),
+            "kafka-2: SCRAM_USERS does not create query-service, the user of query-service",
+        )
+
+    def test_brokers_not_started_through_the_script_that_creates_the_users_fail(self) -> None:
+        def change(model):
+            del model["services"]["kafka-3"]["entrypoint"]
+
+        self.assertFails(self.broken(change), "kafka-3: must start through kafka-broker.sh")
+
+    def test_a_broker_health_check_that_does_not_log_in_fails(self) -> None:
+        def change(model):
+            model["services"]["kafka-1"]["healthcheck"]["test"] = [
+                "CMD-SHELL",
+                "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092",
+            ]
+
+        self.assertFails(self.broken(change), "kafka-1: its health check must log in")
+
+    # --- every secret file referenced exists or is generated
+
+    def test_a_password_file_not_mounted_fails(self) -> None:
+        def change(model):
+            model["services"]["query-service"]["secrets"] = [
+                s for s in model["services"]["query-service"]["secrets"]
+                if s["source"] != "kafka-query-service-password"
+            ]
+
+        self.assertFails(
+            self.broken(change),
+            "query-service: SHARDPIPE_KAFKA_PASSWORD_FILE=/run/secrets/kafka-query-service-password"
+            " is neither a secret it mounts nor a file the certificate job writes",
+        )
+
+    def test_a_secret_file_nobody_creates_fails(self) -> None:
+        def change(model):
+            model["secrets"]["kafka-topics-password"]["file"] = str(
+                cc.REPO / "compose" / "secrets" / "kafka-topic-password"
+            )
+
+        self.assertFails(
+            self.broken(change),
+            "the file " + str(cc.REPO / "compose" / "secrets" / "kafka-topic-password")
+            + " of secret kafka-topics-password neither exists nor is one docs/operations.md"
+            " creates",
+        )
+
+    def test_a_secret_not_defined_at_the_top_level_fails(self) -> None:
+        def change(model):
+            del model["secrets"]["kafka-broker-password"]
+
+        self.assertFails(
+            self.broken(change), "kafka-1: secret kafka-broker-password is not defined"
+        )
+
+    def test_a_keystore_the_job_does_not_write_fails(self) -> None:
+        def change(model):
+            model["services"]["kafka-2"]["environment"][
+                "KAFKA_SSL_KEYSTORE_LOCATION"
+            ] = "/etc/kafka/tls/kafka-2.p12"
+
+        self.assertFails(
+            self.broken(change),
+            "kafka-2: KAFKA_SSL_KEYSTORE_LOCATION=/etc/kafka/tls/kafka-2.p12 is neither",
+        )
+
+    def test_the_documented_secret_files_are_read_from_the_loops(self) -> None:
+        names = cc.documented_secret_files()
+        self.assertIn("auth-secret", names)
+        self.assertIn("kafka-query-service-password", names)
+        self.assertNotIn("do", names)
+
+    # --- the listener names and ports agree between brokers and clients
+
+    def test_an_advertised_port_the_broker_does_not_listen_on_fails(self) -> None:
+        def change(model):
+            model["services"]["kafka-1"]["environment"][
+                "KAFKA_ADVERTISED_LISTENERS"
+            ] = "SASL_SSL://kafka-1:9094"
+
+        problems = self.broken(change)
+        self.assertFails(
+            problems, "kafka-1: advertises SASL_SSL on port 9094, but listens on 9092"
+        )
+        self.assertFails(problems, "kafka-1: does not advertise kafka-1:9092")
+
+    def test_a_plaintext_listener_advertised_to_clients_fails(self) -> None:
+        def change(model):
+            env = model["services"]["kafka-2"]["environment"]
+            env["KAFKA_LISTENERS"] += ",PLAINTEXT://:9094"
+            env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"] += ",PLAINTEXT:PLAINTEXT"
+            env["KAFKA_ADVERTISED_LISTENERS"] += ",PLAINTEXT://kafka-2:9094"
+
+        self.assertFails(
+            self.broken(change),
+            "kafka-2: advertises PLAINTEXT (PLAINTEXT); clients must reach the brokers over"
+            " SASL_SSL only",
+        )
+
+    def test_a_listener_without_a_protocol_fails(self) -> None:
+        def change(model):
+            model["services"]["kafka-1"]["environment"][
+                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"
+            ] = "SASL_SSL:SASL_SSL"
+
+        problems = self.broken(change)
+        self.assertFails(problems, "kafka-1: listener CONTROLLER has no security protocol")
+        self.assertFails(problems, "kafka-1: controller listener CONTROLLER must be SSL")
+
+    def test_an_inter_broker_listener_that_is_not_sasl_ssl_fails(self) -> None:
+        def change(model):
+            model["services"]["kafka-3"]["environment"][
+                "KAFKA_INTER_BROKER_LISTENER_NAME"
+            ] = "PLAINTEXT"
+
+        self.assertFails(
+            self.broken(change), "kafka-3: the inter-broker listener PLAINTEXT is no SASL_SSL"
+        )
+
+    def test_a_controller_listener_without_client_certificates_fails(self) -> None:
+        def change(model):
+            del model["services"]["kafka-1"]["environment"][
+                "KAFKA_LISTENER_NAME_CONTROLLER_SSL_CLIENT_AUTH"
+            ]
+
+        self.assertFails(
+            self.broken(change),
+            "kafka-1: controller listener CONTROLLER must require a client certificate",
+        )
+
+    def test_quorum_voters_off_the_controller_port_fail(self) -> None:
+        def change(model):
+            for name in ("kafka-1", "kafka-2", "kafka-3"):
+                model["services"][name]["environment"][
+                    "KAFKA_LISTENERS"
+                ] = "SASL_SSL://:9092,CONTROLLER://:9094"
+
+        self.assertFails(
+            self.broken(change),
+            "kafka-1: quorum voter 1@kafka-1:9093 is not on the controller listener's port 9094",
+        )
+
+    def test_a_topic_job_bootstrap_no_broker_advertises_fails(self) -> None:
+        def change(model):
+            model["services"]["topics"]["environment"]["BOOTSTRAP"] = "kafka-1:9093"
+
+        self.assertFails(
+            self.broken(change), "topics: BOOTSTRAP names kafka-1:9093, which no broker advertises"
+        )
+
+    # --- the certificate job
+
+    def test_without_the_certificate_job_fails(self) -> None:
+        def change(model):
+            del model["services"]["kafka-certs"]
+
+        self.assertFails(self.broken(change), "expected one certificate job (kafka-certs.sh)")
+
+    def test_brokers_and_clients_must_wait_for_the_certificate_job(self) -> None:
+        def change(model):
+            del model["services"]["kafka-3"]["depends_on"]["kafka-certs"]
+            del model["services"]["writer-us"]["depends_on"]["kafka-certs"]
+            del model["services"]["topics"]["depends_on"]["kafka-certs"]
+
+        problems = self.broken(change)
+        for name in ("kafka-3", "writer-us", "topics"):
+            self.assertFails(
+                problems,
+                f"{name}: must depend on kafka-certs with condition service_completed_successfully",
+            )
+
+    def test_a_certificate_without_a_brokers_name_fails(self) -> None:
+        def change(model):
+            model["services"]["kafka-certs"]["environment"]["BROKER_HOSTS"] = "kafka-1,kafka-2"
+
+        self.assertFails(self.broken(change), "kafka-certs: BROKER_HOSTS lacks kafka-3")
+
+    def test_a_client_mounting_the_brokers_key_fails(self) -> None:
+        def change(model):
+            model["services"]["ingest-api"]["volumes"].append("kafka-broker-tls:/keys:ro")
+
+        self.assertFails(
+            self.broken(change), "ingest-api: mounts kafka-broker-tls, which holds a private key"
+        )
+
+    @unittest.skipUnless(shutil.which("keytool"), "keytool (a JDK) is needed")
+    def test_the_certificate_job_writes_the_files_the_check_expects(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            dirs = {variable: str(Path(tmp) / variable) for variable in cc.CERT_FILES}
+            env = {"PATH": os.environ["PATH"], "BROKER_HOSTS": "kafka-1,localhost", **dirs}
+            subprocess.run(
+                ["bash", str(cc.REPO / "compose" / "kafka-certs.sh")],
+                env=env, check=True, capture_output=True, timeout=120,
+            )
+            for variable, files in cc.CERT_FILES.items():
+                self.assertEqual(sorted(os.listdir(dirs[variable])), sorted(files), variable)
+
+
 class ComposeValidationTest(unittest.TestCase):
     def test_compose_rejects_an_invalid_file(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -496,9 +819,12 @@ class ComposeValidationTest(unittest.TestCase):
     def test_main_exits_0_on_the_real_files(self) -> None:
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
-            self.assertEqual(cc.main([str(FULL), str(SMALL), f"{FULL}+{SHARD_C}"]), 0)
+            self.assertEqual(
+                cc.main([str(FULL), str(SMALL), f"{FULL}+{SHARD_C}", f"{FULL}+{SECURE}"]), 0
+            )
         self.assertIn("docker-compose.small.yml: valid", output.getvalue())
         self.assertIn("docker-compose.shard-c.yml: valid", output.getvalue())
+        self.assertIn("docker-compose.secure.yml: valid", output.getvalue())
 
     def test_main_rejects_an_override_without_its_base(self) -> None:
         output = io.StringIO()

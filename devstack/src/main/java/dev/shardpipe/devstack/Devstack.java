@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.commons.io.FileUtils;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,16 @@ public final class Devstack implements AutoCloseable {
   static final String READ_TOKEN_SECRET_FILE = "read-token-secret";
 
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(60);
+
+  /** How long the events topic keeps records: Kafka's default, written down to compare with. */
+  static final Duration EVENTS_RETENTION = Duration.ofDays(7);
+
+  /**
+   * How long the dead-letter topic keeps records: four times the events, as in compose. A dead
+   * letter waits to be fixed and replayed; if it expired before the events around it, nothing would
+   * show what was lost (docs/operations.md, "Replaying dead letters").
+   */
+  static final Duration DLQ_RETENTION = EVENTS_RETENTION.multipliedBy(4);
 
   private final DevstackOptions options;
   private final @Nullable DevstackAuth auth;
@@ -160,8 +171,9 @@ public final class Devstack implements AutoCloseable {
               options.dataDir().resolve("kafka"),
               options.kafkaPort(),
               options.kafkaControllerPort());
-      kafka.ensureTopic(PipelineConfiguration.DEFAULT_TOPIC, options.partitions());
-      kafka.ensureTopic(PipelineConfiguration.DEFAULT_DLQ_TOPIC, 1);
+      kafka.ensureTopic(
+          PipelineConfiguration.DEFAULT_TOPIC, options.partitions(), retention(EVENTS_RETENTION));
+      kafka.ensureTopic(PipelineConfiguration.DEFAULT_DLQ_TOPIC, 1, retention(DLQ_RETENTION));
       int port = options.writerBasePort();
       for (String shard : shards.shards()) {
         ServiceProcess writer = process(options, scheduler, writerSpec(options, shard, port++));
@@ -220,6 +232,10 @@ public final class Devstack implements AutoCloseable {
    */
   public static String catalogUrl(DevstackOptions options) {
     return "jdbc:postgresql://127.0.0.1:" + options.postgresPort() + "/" + CATALOG_DATABASE;
+  }
+
+  private static Map<String, String> retention(Duration retention) {
+    return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
   }
 
   private static String urlTemplate(DevstackOptions options) {

@@ -212,8 +212,22 @@ public final class KafkaBroker implements AutoCloseable {
    * @throws IllegalStateException if it exists with another partition count, or Kafka fails
    */
   public boolean ensureTopic(String name, int partitions) {
+    return ensureTopic(name, partitions, Map.of());
+  }
+
+  /**
+   * Creates a topic with replication factor 1 and the given topic settings, or checks the partition
+   * count of an existing one and sets the given settings on it.
+   *
+   * @param name the topic
+   * @param partitions its partition count
+   * @param configs topic settings, such as {@code retention.ms}; empty for the broker's defaults
+   * @return true if the topic was created, false if it already existed with that count
+   * @throws IllegalStateException if it exists with another partition count, or Kafka fails
+   */
+  public boolean ensureTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
-      return Topics.ensure(admin, name, partitions, ADMIN_TIMEOUT);
+      return Topics.ensure(admin, name, partitions, configs, ADMIN_TIMEOUT);
     }
   }
 

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,18 @@ class EmbeddedInfraIT {
   }
 
   @Test
+  void topicSettingsApplyWhenCreatedAndToATopicThatExists() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), 0, 0)) {
+      assertThat(broker.ensureTopic("dlq", 1, Map.of("retention.ms", "1000"))).isTrue();
+      assertThat(retentionMs(broker, "dlq")).isEqualTo("1000");
+      assertThat(broker.ensureTopic("dlq", 1, Map.of("retention.ms", "2419200000"))).isFalse();
+      assertThat(retentionMs(broker, "dlq")).isEqualTo("2419200000");
+      broker.ensureTopic("events", 2);
+      assertThat(retentionMs(broker, "events")).isEqualTo("604800000");
+    }
+  }
+
+  @Test
   void postgresKeepsDatabasesAcrossARestartOnTheSameDataDir() throws Exception {
     Path dataDir = dir.resolve("pg");
     int port;
@@ -75,6 +90,19 @@ class EmbeddedInfraIT {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("still here");
       assertThat(rs.getString(2)).isEqualTo("127.0.0.1");
+    }
+  }
+
+  private static String retentionMs(KafkaBroker broker, String topic) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try (Admin admin = broker.admin()) {
+      return admin
+          .describeConfigs(List.of(resource))
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .get(resource)
+          .get("retention.ms")
+          .value();
     }
   }
 
