@@ -3,10 +3,10 @@ package dev.shardpipe.core.event;
 import io.micronaut.core.annotation.Nullable;
 
 /**
- * One field of an event kind's {@code data} (docs/ingest-api.md, "Fields"): its wire name, whether
- * it is text or an integer, its bound, and when it is required. Both readers of JSON (the tree path
- * that names every violation and the codec's fast path) and the HTTP layers take a field's rule
- * from here.
+ * One field of an event kind's {@code data} (docs/contract.md §3): its wire name, whether it is
+ * text or an integer, its bound, and when it is required. Both readers of JSON (the tree path that
+ * names every violation and the codec's fast path) and the HTTP layers take a field's rule from
+ * here.
  *
  * @param name the wire name, such as {@code owner_id}
  * @param type text or integer
