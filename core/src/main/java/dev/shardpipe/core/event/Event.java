@@ -19,6 +19,15 @@ public sealed interface Event permits TweetEvent, FileEvent {
   EventType type();
 
   /**
+   * Returns the kind, which describes the data's fields, the shard key and the table.
+   *
+   * @return the kind of {@link #type()}
+   */
+  default EventKind kind() {
+    return EventKind.of(type());
+  }
+
+  /**
    * Returns what the event does to its row.
    *
    * @return upsert or delete

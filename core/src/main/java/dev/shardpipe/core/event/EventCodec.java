@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +14,16 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Converts events to and from the JSON envelope of SPEC 3, the value of every record on the events
@@ -35,10 +40,16 @@ import java.util.UUID;
  * tree and {@link EventReader}, which name every violation; so both paths return the same event or
  * the same error, and the writer spends about a third of the tree path's time on a valid record.
  *
+ * <p>The codec is also Kafka's {@link Serializer} and {@link Deserializer} of {@link Event}, so any
+ * Java producer or consumer, Kafka Streams included, names it by class ({@code
+ * value.serializer=dev.shardpipe.core.event.EventCodec}) and writes or reads exactly the records
+ * the pipeline does (docs/ingest-api.md, "Producing from your own Java code"). It takes no
+ * settings.
+ *
  * <p>Thread-safe.
  */
 @Singleton
-public final class EventCodec {
+public final class EventCodec implements Serializer<Event>, Deserializer<Event> {
 
   /**
    * Jackson's defaults, as strict as Micronaut's mapper: what this refuses, the tree path judges.
@@ -48,13 +59,71 @@ public final class EventCodec {
   private final JsonMapper json;
 
   /**
+   * Creates a codec with Micronaut's default JSON mapper: the constructor Kafka calls when a client
+   * names this class in {@code value.serializer} or {@code value.deserializer}.
+   */
+  public EventCodec() {
+    this(JsonMapper.createDefault());
+  }
+
+  /**
    * Creates a codec.
    *
    * @param json the JSON mapper (Micronaut serde); {@code JsonMapper.createDefault()} outside a
    *     Micronaut context
    */
+  @Inject
   public EventCodec(JsonMapper json) {
     this.json = json;
+  }
+
+  /**
+   * Takes no settings: the envelope is the same for every topic, key and client.
+   *
+   * @param configs the client's configuration, not read
+   * @param isKey whether the codec serves keys, which it is not meant for but would serve alike
+   */
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    // Nothing to configure: Serializer and Deserializer both declare this default.
+  }
+
+  /** Holds nothing to release. */
+  @Override
+  public void close() {
+    // Nothing to close: Serializer and Deserializer both declare this default.
+  }
+
+  /**
+   * Encodes a record value for Kafka, as {@link #encode}.
+   *
+   * @param topic the topic, not used: every topic of events has the same envelope
+   * @param event the event, or null for a Kafka tombstone
+   * @return the UTF-8 JSON envelope, or null for a null event
+   */
+  @Override
+  public byte @Nullable [] serialize(String topic, @Nullable Event event) {
+    return event == null ? null : encode(event);
+  }
+
+  /**
+   * Decodes a record value for Kafka, as {@link #decode}.
+   *
+   * @param topic the topic, not used
+   * @param value the record value
+   * @return the event
+   * @throws SerializationException when the value is absent, not JSON or not a valid event; its
+   *     cause is the {@link InvalidEventException} naming every violation, and a consumer reports
+   *     it as a {@code RecordDeserializationException} with the record's partition and offset, so
+   *     that the application can seek past the record
+   */
+  @Override
+  public Event deserialize(String topic, byte @Nullable [] value) {
+    try {
+      return decode(value);
+    } catch (InvalidEventException e) {
+      throw new SerializationException("not an event of topic " + topic + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -79,23 +148,16 @@ public final class EventCodec {
    */
   public JsonNode toJson(Event event) {
     Map<String, JsonNode> data = new LinkedHashMap<>();
-    if (event instanceof TweetEvent tweet) {
-      Tweet t = tweet.data();
-      data.put("location", JsonNode.createStringNode(t.location()));
-      data.put("owner_id", JsonNode.createNumberNode(t.ownerId()));
-      if (t.text() != null) {
-        data.put("text", JsonNode.createStringNode(t.text()));
-        data.put("like_count", JsonNode.createNumberNode(t.likeCount()));
-      }
-    } else {
-      FileMetadata f = ((FileEvent) event).data();
-      data.put("user_id", JsonNode.createNumberNode(f.userId()));
-      putIfPresent(data, "file_name", f.fileName());
-      if (f.sizeBytes() != null) {
-        data.put("size_bytes", JsonNode.createNumberNode(f.sizeBytes()));
-      }
-      putIfPresent(data, "content_type", f.contentType());
-    }
+    event
+        .kind()
+        .values(event)
+        .forEach(
+            (field, value) ->
+                data.put(
+                    field,
+                    value instanceof String text
+                        ? JsonNode.createStringNode(text)
+                        : JsonNode.createNumberNode((Long) value)));
     Map<String, JsonNode> envelope = new LinkedHashMap<>();
     envelope.put("type", JsonNode.createStringNode(event.type().wireName()));
     envelope.put("op", JsonNode.createStringNode(event.op().wireName()));
@@ -103,12 +165,6 @@ public final class EventCodec {
     envelope.put("occurred_at", JsonNode.createStringNode(event.occurredAt().toString()));
     envelope.put("data", JsonNode.createObjectNode(data));
     return JsonNode.createObjectNode(envelope);
-  }
-
-  private static void putIfPresent(Map<String, JsonNode> data, String field, @Nullable String v) {
-    if (v != null) {
-      data.put(field, JsonNode.createStringNode(v));
-    }
   }
 
   /**
@@ -147,11 +203,11 @@ public final class EventCodec {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
-      EventType type = null;
+      EventKind kind = null;
       Op op = Op.UPSERT;
       UUID id = null;
       Instant occurredAt = null;
-      Data data = null;
+      Map<String, Object> data = null;
       Set<String> seen = new HashSet<>(8);
       for (JsonToken token = parser.nextToken();
           token == JsonToken.FIELD_NAME;
@@ -163,8 +219,8 @@ public final class EventCodec {
         }
         switch (field) {
           case "type" ->
-              type =
-                  next == JsonToken.VALUE_STRING ? EventType.fromWireName(parser.getText()) : null;
+              kind =
+                  next == JsonToken.VALUE_STRING ? EventKind.fromWireName(parser.getText()) : null;
           case "op" ->
               op =
                   next == JsonToken.VALUE_STRING
@@ -173,7 +229,7 @@ public final class EventCodec {
           case "id" -> id = next == JsonToken.VALUE_STRING ? canonicalUuid(parser.getText()) : null;
           case "occurred_at" ->
               occurredAt = next == JsonToken.VALUE_STRING ? rfc3339(parser.getText()) : null;
-          case "data" -> data = next == JsonToken.START_OBJECT ? Data.read(parser) : null;
+          case "data" -> data = next == JsonToken.START_OBJECT ? readData(parser) : null;
           default -> parser.skipChildren();
         }
         if (op == null) {
@@ -182,15 +238,13 @@ public final class EventCodec {
       }
       if (parser.currentToken() != JsonToken.END_OBJECT
           || parser.nextToken() != null
-          || type == null
+          || kind == null
           || id == null
           || occurredAt == null
           || data == null) {
         return null;
       }
-      return type == EventType.TWEET
-          ? data.tweet(op, id, occurredAt)
-          : data.file(op, id, occurredAt);
+      return validEvent(kind, op, id, occurredAt, data);
     } catch (IOException | RuntimeException e) {
       // Malformed input, or a rule a constructor enforces: the tree path names the problem.
       return null;
@@ -281,125 +335,62 @@ public final class EventCodec {
     return value;
   }
 
+  /** A data value of a type no field has: an object, an array, a fraction, a boolean. */
+  private static final Object OTHER = new Object();
+
   /**
-   * The {@code data} object's fields as the fast path reads them. A field that is present but
-   * breaks its rule makes the whole record go to the tree path, except {@code text} and {@code
-   * file_name}, which {@link EventReader} does not read in a delete.
+   * Reads the {@code data} object the parser is at as raw values: a string as {@link String}, an
+   * integer that fits a {@code long} as {@link Long}, JSON {@code null} as absent, anything else as
+   * {@link #OTHER}; null when a field is repeated. Which fields count, and their rules, depend on
+   * the kind, which may come after {@code data}.
    */
-  private static final class Data {
-    private @Nullable String location;
-    private @Nullable Long ownerId;
-    private @Nullable String text;
-    private @Nullable Long likeCount;
-    private @Nullable Long userId;
-    private @Nullable String fileName;
-    private @Nullable Long sizeBytes;
-    private @Nullable String contentType;
-
-    /** Reads the object the parser is at; null when a field is repeated or breaks its rule. */
-    static @Nullable Data read(JsonParser parser) throws IOException {
-      Data data = new Data();
-      Set<String> seen = new HashSet<>(8);
-      for (JsonToken token = parser.nextToken();
-          token == JsonToken.FIELD_NAME;
-          token = parser.nextToken()) {
-        String field = parser.currentName();
-        JsonToken next = parser.nextToken();
-        if (!seen.add(field)) {
-          return null;
-        }
-        boolean absent = next == JsonToken.VALUE_NULL;
-        boolean valid =
-            switch (field) {
-              case "location" ->
-                  absent || (data.location = text(parser, next, Tweet.LOCATION_MAX_LENGTH)) != null;
-              case "owner_id" ->
-                  absent || (data.ownerId = count(parser, next, Long.MAX_VALUE)) != null;
-              case "like_count" ->
-                  absent || (data.likeCount = count(parser, next, Integer.MAX_VALUE)) != null;
-              case "user_id" ->
-                  absent || (data.userId = count(parser, next, Long.MAX_VALUE)) != null;
-              case "size_bytes" ->
-                  absent || (data.sizeBytes = count(parser, next, Long.MAX_VALUE)) != null;
-              case "content_type" ->
-                  absent
-                      || (data.contentType =
-                              text(parser, next, FileMetadata.CONTENT_TYPE_MAX_LENGTH))
-                          != null;
-              case "text" -> {
-                data.text = text(parser, next, Tweet.TEXT_MAX_LENGTH);
-                parser.skipChildren();
-                yield true;
-              }
-              case "file_name" -> {
-                data.fileName = text(parser, next, FileMetadata.FILE_NAME_MAX_LENGTH);
-                parser.skipChildren();
-                yield true;
-              }
-              default -> {
-                parser.skipChildren();
-                yield true;
-              }
-            };
-        if (!valid) {
-          return null;
-        }
-      }
-      return data;
-    }
-
-    /** Builds the tweet {@link EventReader} builds; null when a required field is missing. */
-    @Nullable
-    Event tweet(Op op, UUID id, Instant occurredAt) {
-      if (location == null || ownerId == null || (op == Op.UPSERT && text == null)) {
+  private static @Nullable Map<String, Object> readData(JsonParser parser) throws IOException {
+    Map<String, Object> data = new HashMap<>(8);
+    Set<String> seen = new HashSet<>(8);
+    for (JsonToken token = parser.nextToken();
+        token == JsonToken.FIELD_NAME;
+        token = parser.nextToken()) {
+      String field = parser.currentName();
+      JsonToken next = parser.nextToken();
+      if (!seen.add(field)) {
         return null;
       }
-      return new TweetEvent(
-          op,
-          id,
-          occurredAt,
-          new Tweet(
-              location,
-              ownerId,
-              op == Op.UPSERT ? text : null,
-              likeCount == null ? 0 : likeCount.intValue()));
+      if (next == JsonToken.VALUE_STRING) {
+        data.put(field, parser.getText());
+      } else if (next == JsonToken.VALUE_NUMBER_INT
+          && (parser.getNumberType() == JsonParser.NumberType.INT
+              || parser.getNumberType() == JsonParser.NumberType.LONG)) {
+        data.put(field, parser.getLongValue());
+      } else if (next != JsonToken.VALUE_NULL) {
+        data.put(field, OTHER);
+        parser.skipChildren();
+      }
     }
+    return data;
+  }
 
-    /** Builds the file {@link EventReader} builds; null when a required field is missing. */
-    @Nullable
-    Event file(Op op, UUID id, Instant occurredAt) {
-      if (userId == null || (op == Op.UPSERT && fileName == null)) {
+  /**
+   * Builds the event {@link EventReader} builds from the same data; null when a field the op reads
+   * is missing, of the wrong type or breaks its rule, so that the tree path names the problem.
+   */
+  private static @Nullable Event validEvent(
+      EventKind kind, Op op, UUID id, Instant occurredAt, Map<String, Object> data) {
+    for (EventField field : kind.fields()) {
+      if (!field.readIn(op)) {
+        continue;
+      }
+      Object value = data.get(field.name());
+      if (value == null) {
+        if (field.requiredIn(op)) {
+          return null;
+        }
+      } else if (!(field.type() == EventField.Type.TEXT
+              ? value instanceof String
+              : value instanceof Long)
+          || field.problem(value) != null) {
         return null;
       }
-      return new FileEvent(
-          op,
-          id,
-          occurredAt,
-          new FileMetadata(userId, op == Op.UPSERT ? fileName : null, sizeBytes, contentType));
     }
-  }
-
-  /** A text field's value if it is a string the rule accepts; null otherwise. */
-  private static @Nullable String text(JsonParser parser, JsonToken token, int maxLength)
-      throws IOException {
-    if (token != JsonToken.VALUE_STRING) {
-      return null;
-    }
-    String value = parser.getText();
-    return FieldRules.text(value, maxLength) == null ? value : null;
-  }
-
-  /** An integer field's value if it is an integer in {@code 0..max}; null otherwise. */
-  private static @Nullable Long count(JsonParser parser, JsonToken token, long max)
-      throws IOException {
-    if (token != JsonToken.VALUE_NUMBER_INT) {
-      return null;
-    }
-    JsonParser.NumberType numberType = parser.getNumberType();
-    if (numberType != JsonParser.NumberType.INT && numberType != JsonParser.NumberType.LONG) {
-      return null;
-    }
-    long value = parser.getLongValue();
-    return value >= 0 && value <= max ? value : null;
+    return kind.event(op, id, occurredAt, data);
   }
 }

@@ -4,21 +4,21 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Reads events from JSON trees, checking every rule of SPEC 3 and reporting all violations at once.
  * Two shapes are read: the envelope on the topic ({@link #readEnvelope}) and the flat bodies of
- * ingest-api ({@link #readTweet}, {@link #readFile}), whose fields are the envelope's {@code data}
- * plus an optional {@code id} and {@code occurred_at}.
+ * ingest-api ({@link #readRequest}), whose fields are the envelope's {@code data} plus an optional
+ * {@code id} and {@code occurred_at}. The fields and their rules are the {@link EventKind}'s.
  */
 public final class EventReader {
 
-  private static final String TYPES = "\"tweet\" or \"file\"";
   private static final String OPS = "\"upsert\" or \"delete\"";
 
   private EventReader() {}
@@ -35,28 +35,49 @@ public final class EventReader {
     requireObject(root);
     List<Violation> violations = new ArrayList<>();
     JsonFields fields = new JsonFields(root, "", violations);
-    EventType type = fields.choice("type", true, EventType::fromWireName, TYPES);
+    EventKind kind = fields.choice("type", true, EventKind::fromWireName, EventKind.wireNames());
     Op op =
         Objects.requireNonNullElse(fields.choice("op", false, Op::fromWireName, OPS), Op.UPSERT);
     UUID id = fields.uuid("id", true);
     Instant occurredAt = fields.instant("occurred_at", true);
     JsonNode data = fields.object("data");
-    Tweet tweet = null;
-    FileMetadata file = null;
-    if (data != null && type != null) {
-      JsonFields dataFields = new JsonFields(data, "data.", violations);
-      if (type == EventType.TWEET) {
-        tweet = readTweetData(dataFields, op);
-      } else {
-        file = readFileData(dataFields, op);
-      }
+    Map<String, Object> values = null;
+    if (data != null && kind != null) {
+      values = readData(kind, new JsonFields(data, "data.", violations), op);
     }
     if (!violations.isEmpty()) {
       throw new InvalidEventException(violations);
     }
-    return type == EventType.TWEET
-        ? new TweetEvent(op, id, occurredAt, tweet)
-        : new FileEvent(op, id, occurredAt, file);
+    return kind.event(op, id, occurredAt, values);
+  }
+
+  /**
+   * Reads an event from an ingest-api body or a delete's parameters: the kind's data fields at the
+   * top level (for a delete only the ones it reads) plus an optional {@code id} and {@code
+   * occurred_at}, defaulted to a new id and {@code now}.
+   *
+   * @param kind what the body holds
+   * @param body the parsed request body
+   * @param op what the event does
+   * @param newId supplies the id when the body has none
+   * @param now the time used when the body has no {@code occurred_at}
+   * @return an event of {@code kind}
+   * @throws InvalidEventException listing every violation
+   */
+  public static Event readRequest(
+      EventKind kind, @Nullable JsonNode body, Op op, Supplier<UUID> newId, Instant now)
+      throws InvalidEventException {
+    requireObject(body);
+    List<Violation> violations = new ArrayList<>();
+    JsonFields fields = new JsonFields(body, "", violations);
+    UUID id = fields.uuid("id", false);
+    Instant occurredAt = fields.instant("occurred_at", false);
+    Map<String, Object> values = readData(kind, fields, op);
+    if (!violations.isEmpty()) {
+      throw new InvalidEventException(violations);
+    }
+    return kind.event(
+        op, id != null ? id : newId.get(), Objects.requireNonNullElse(occurredAt, now), values);
   }
 
   /**
@@ -73,12 +94,7 @@ public final class EventReader {
   public static TweetEvent readTweet(
       @Nullable JsonNode body, Op op, Supplier<UUID> newId, Instant now)
       throws InvalidEventException {
-    return readRequest(
-        body,
-        newId,
-        now,
-        fields -> readTweetData(fields, op),
-        (id, at, tweet) -> new TweetEvent(op, id, at, tweet));
+    return (TweetEvent) readRequest(EventKind.TWEET, body, op, newId, now);
   }
 
   /**
@@ -95,41 +111,7 @@ public final class EventReader {
   public static FileEvent readFile(
       @Nullable JsonNode body, Op op, Supplier<UUID> newId, Instant now)
       throws InvalidEventException {
-    return readRequest(
-        body,
-        newId,
-        now,
-        fields -> readFileData(fields, op),
-        (id, at, file) -> new FileEvent(op, id, at, file));
-  }
-
-  /** Builds an event of one type from its id, time and data. */
-  private interface EventFactory<D, E extends Event> {
-    E create(UUID id, Instant occurredAt, D data);
-  }
-
-  /**
-   * Reads a flat request body: the type's data fields plus an optional {@code id} and {@code
-   * occurred_at}, defaulted to a new id and {@code now}.
-   */
-  private static <D, E extends Event> E readRequest(
-      @Nullable JsonNode body,
-      Supplier<UUID> newId,
-      Instant now,
-      Function<JsonFields, D> readData,
-      EventFactory<D, E> factory)
-      throws InvalidEventException {
-    requireObject(body);
-    List<Violation> violations = new ArrayList<>();
-    JsonFields fields = new JsonFields(body, "", violations);
-    UUID id = fields.uuid("id", false);
-    Instant occurredAt = fields.instant("occurred_at", false);
-    D data = readData.apply(fields);
-    if (!violations.isEmpty()) {
-      throw new InvalidEventException(violations);
-    }
-    return factory.create(
-        id != null ? id : newId.get(), Objects.requireNonNullElse(occurredAt, now), data);
+    return (FileEvent) readRequest(EventKind.FILE, body, op, newId, now);
   }
 
   private static void requireObject(@Nullable JsonNode node) throws InvalidEventException {
@@ -138,26 +120,22 @@ public final class EventReader {
     }
   }
 
-  private static @Nullable Tweet readTweetData(JsonFields fields, Op op) {
-    String location = fields.text("location", true, Tweet.LOCATION_MAX_LENGTH);
-    Long ownerId = fields.nonNegative("owner_id", true, Long.MAX_VALUE);
-    String text = op == Op.UPSERT ? fields.text("text", true, Tweet.TEXT_MAX_LENGTH) : null;
-    Long likeCount = fields.nonNegative("like_count", false, Integer.MAX_VALUE);
-    if (location == null || ownerId == null || (op == Op.UPSERT && text == null)) {
-      return null;
+  /** Reads the fields the op reads, each by its rule; an absent or invalid one is left out. */
+  private static Map<String, Object> readData(EventKind kind, JsonFields fields, Op op) {
+    Map<String, Object> values = new HashMap<>();
+    for (EventField field : kind.fields()) {
+      if (!field.readIn(op)) {
+        continue;
+      }
+      boolean required = field.requiredIn(op);
+      Object value =
+          field.type() == EventField.Type.TEXT
+              ? fields.text(field.name(), required, (int) field.max())
+              : fields.nonNegative(field.name(), required, field.max());
+      if (value != null) {
+        values.put(field.name(), value);
+      }
     }
-    return new Tweet(location, ownerId, text, likeCount == null ? 0 : likeCount.intValue());
-  }
-
-  private static @Nullable FileMetadata readFileData(JsonFields fields, Op op) {
-    Long userId = fields.nonNegative("user_id", true, Long.MAX_VALUE);
-    String fileName =
-        op == Op.UPSERT ? fields.text("file_name", true, FileMetadata.FILE_NAME_MAX_LENGTH) : null;
-    Long sizeBytes = fields.nonNegative("size_bytes", false, Long.MAX_VALUE);
-    String contentType = fields.text("content_type", false, FileMetadata.CONTENT_TYPE_MAX_LENGTH);
-    if (userId == null || (op == Op.UPSERT && fileName == null)) {
-      return null;
-    }
-    return new FileMetadata(userId, fileName, sizeBytes, contentType);
+    return values;
   }
 }

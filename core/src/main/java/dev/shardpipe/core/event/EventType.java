@@ -2,7 +2,11 @@ package dev.shardpipe.core.event;
 
 import io.micronaut.core.annotation.Nullable;
 
-/** The {@code type} of an event (SPEC 3). */
+/**
+ * The {@code type} of an event (docs/contract.md §3): the name {@link Event#type()} returns and
+ * metrics are tagged with. Everything else about a type, its fields, shard key and table, is its
+ * {@link EventKind}.
+ */
 public enum EventType {
   /** A tweet, stored in {@code tweets}. */
   TWEET("tweet"),

@@ -1,7 +1,8 @@
 /**
- * The event envelope (docs/contract.md §3): tweets and files, upserts and deletes, their field
- * rules defined once, the JSON codec of the record value on the events topic, and the reader that
- * checks a request body or a record and reports every broken rule at once ({@link
+ * The event envelope (docs/contract.md §3): tweets and files, upserts and deletes, each kind
+ * described as data by {@link dev.shardpipe.core.event.EventKind} with its field rules defined
+ * once, the JSON codec of the record value on the events topic, and the reader that checks a
+ * request body or a record and reports every broken rule at once ({@link
  * dev.shardpipe.core.event.Violation}).
  *
  * <p>Part of core, which every module uses: it may not use any other module of the project nor

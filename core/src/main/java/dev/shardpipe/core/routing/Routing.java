@@ -3,8 +3,6 @@ package dev.shardpipe.core.routing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.FileEvent;
-import dev.shardpipe.core.event.TweetEvent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -163,16 +161,13 @@ public final class Routing {
   }
 
   /**
-   * Routes an event by its shard key.
+   * Routes an event by its shard key, as {@link #partitionForKey} routes its record key.
    *
-   * @param event a tweet or file event
+   * @param event an event of any kind
    * @return the partition, in {@code 0..P-1}
    */
   public int partitionFor(Event event) {
-    if (event instanceof TweetEvent tweet) {
-      return partitionForTweet(tweet.data().location(), tweet.data().ownerId());
-    }
-    return partitionForFile(((FileEvent) event).data().userId());
+    return partitionForKey(event.shardKey());
   }
 
   /**

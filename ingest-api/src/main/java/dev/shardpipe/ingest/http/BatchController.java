@@ -1,13 +1,7 @@
 package dev.shardpipe.ingest.http;
 
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.core.event.EventReader;
-import dev.shardpipe.core.event.EventType;
-import dev.shardpipe.core.event.FileEvent;
-import dev.shardpipe.core.event.Op;
-import dev.shardpipe.core.event.TweetEvent;
-import dev.shardpipe.http.problem.Problem;
+import dev.shardpipe.core.event.EventKind;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -25,9 +19,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,17 +36,10 @@ import java.util.concurrent.CompletableFuture;
 @Tag(name = "events")
 final class BatchController {
 
-  private final PublishResponses responses;
-  private final EventBodies bodies;
-  private final TimeBasedEpochGenerator ids;
-  private final Clock clock;
+  private final KindRequests requests;
 
-  BatchController(
-      PublishResponses responses, EventBodies bodies, TimeBasedEpochGenerator ids, Clock clock) {
-    this.responses = responses;
-    this.bodies = bodies;
-    this.ids = ids;
-    this.clock = clock;
+  BatchController(KindRequests requests) {
+    this.requests = requests;
   }
 
   @Post("/tweets/batch")
@@ -89,37 +73,10 @@ final class BatchController {
       responseCode = "202",
       description = "Kafka acknowledged every tweet",
       content = @Content(schema = @Schema(implementation = BatchAccepted.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Not JSON, too many items, or invalid items named [index].field",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "413",
-      description = "The body is over micronaut.server.max-request-size (max_bytes)",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "Kafka did not acknowledge every item in time; retry with ids",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Batch
   CompletableFuture<HttpResponse<BatchAccepted>> postTweets(
       HttpRequest<?> request, @Body @Parameter(hidden = true) byte[] body) {
-    Instant now = clock.instant();
-    List<TweetEvent> events =
-        bodies.batch(
-            body,
-            request.getContentType().orElse(null),
-            EventType.TWEET,
-            node -> EventReader.readTweet(node, Op.UPSERT, ids::generate, now));
-    return responses.batch(EventType.TWEET, events);
+    return requests.batch(EventKind.TWEET, request, body);
   }
 
   @Post("/files/batch")
@@ -151,36 +108,9 @@ final class BatchController {
       responseCode = "202",
       description = "Kafka acknowledged every file",
       content = @Content(schema = @Schema(implementation = BatchAccepted.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Not JSON, too many items, or invalid items named [index].field",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "413",
-      description = "The body is over micronaut.server.max-request-size (max_bytes)",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "Kafka did not acknowledge every item in time; retry with ids",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Batch
   CompletableFuture<HttpResponse<BatchAccepted>> postFiles(
       HttpRequest<?> request, @Body @Parameter(hidden = true) byte[] body) {
-    Instant now = clock.instant();
-    List<FileEvent> events =
-        bodies.batch(
-            body,
-            request.getContentType().orElse(null),
-            EventType.FILE,
-            node -> EventReader.readFile(node, Op.UPSERT, ids::generate, now));
-    return responses.batch(EventType.FILE, events);
+    return requests.batch(EventKind.FILE, request, body);
   }
 }

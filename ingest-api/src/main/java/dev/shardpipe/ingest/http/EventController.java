@@ -1,11 +1,7 @@
 package dev.shardpipe.ingest.http;
 
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.core.event.EventReader;
-import dev.shardpipe.core.event.EventType;
-import dev.shardpipe.core.event.Op;
-import dev.shardpipe.http.problem.Problem;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.ingest.publish.Published;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -18,7 +14,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.json.tree.JsonNode;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -26,10 +21,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,17 +37,10 @@ import java.util.concurrent.CompletableFuture;
 @Tag(name = "events")
 final class EventController {
 
-  private final PublishResponses responses;
-  private final EventBodies bodies;
-  private final TimeBasedEpochGenerator ids;
-  private final Clock clock;
+  private final KindRequests requests;
 
-  EventController(
-      PublishResponses responses, EventBodies bodies, TimeBasedEpochGenerator ids, Clock clock) {
-    this.responses = responses;
-    this.bodies = bodies;
-    this.ids = ids;
-    this.clock = clock;
+  EventController(KindRequests requests) {
+    this.requests = requests;
   }
 
   @Post("/tweets")
@@ -77,42 +61,9 @@ final class EventController {
       responseCode = "202",
       description = "Kafka acknowledged the tweet",
       content = @Content(schema = @Schema(implementation = Published.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Not JSON, or invalid fields, each named in errors; nothing was published",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "413",
-      description = "The body is over shardpipe.ingest.max-event-bytes (max_bytes)",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "415",
-      description = "Content-Type is not application/json",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "Kafka did not acknowledge in time (kafka-unavailable, with the id to retry with) or too many events are in flight (ingest-overloaded); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Single
   CompletableFuture<HttpResponse<Published>> postTweet(@Body byte[] body) {
-    Instant now = clock.instant();
-    return responses.one(
-        bodies.single(
-            body,
-            EventType.TWEET,
-            node -> EventReader.readTweet(node, Op.UPSERT, ids::generate, now)));
+    return requests.upsert(EventKind.TWEET, body);
   }
 
   @Post("/files")
@@ -133,42 +84,9 @@ final class EventController {
       responseCode = "202",
       description = "Kafka acknowledged the file",
       content = @Content(schema = @Schema(implementation = Published.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Not JSON, or invalid fields, each named in errors; nothing was published",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "413",
-      description = "The body is over shardpipe.ingest.max-event-bytes (max_bytes)",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "415",
-      description = "Content-Type is not application/json",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "Kafka did not acknowledge in time (kafka-unavailable, with the id to retry with) or too many events are in flight (ingest-overloaded); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Single
   CompletableFuture<HttpResponse<Published>> postFile(@Body byte[] body) {
-    Instant now = clock.instant();
-    return responses.one(
-        bodies.single(
-            body,
-            EventType.FILE,
-            node -> EventReader.readFile(node, Op.UPSERT, ids::generate, now)));
+    return requests.upsert(EventKind.FILE, body);
   }
 
   @Delete("/tweets/{id}")
@@ -183,21 +101,7 @@ final class EventController {
       responseCode = "202",
       description = "Kafka acknowledged the delete",
       content = @Content(schema = @Schema(implementation = Published.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Not JSON, or invalid fields, each named in errors; nothing was published",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "Kafka did not acknowledge in time (kafka-unavailable, with the id to retry with) or too many events are in flight (ingest-overloaded); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Delete
   CompletableFuture<HttpResponse<Published>> deleteTweet(
       @PathVariable UUID id,
       @QueryValue @Nullable @Schema(description = "the tweet's location, 1 to 64 characters")
@@ -208,17 +112,7 @@ final class EventController {
           @Nullable
           @Schema(description = "RFC 3339 instant of the delete; now when absent")
           String occurredAt) {
-    Map<String, JsonNode> fields = fields(id, occurredAt);
-    put(fields, "location", location);
-    if (ownerId != null) {
-      fields.put("owner_id", JsonNode.createNumberNode(ownerId));
-    }
-    Instant now = clock.instant();
-    return responses.one(
-        bodies.parameters(
-            fields,
-            EventType.TWEET,
-            node -> EventReader.readTweet(node, Op.DELETE, ids::generate, now)));
+    return requests.delete(EventKind.TWEET, id, occurredAt, location, ownerId);
   }
 
   @Delete("/files/{id}")
@@ -232,21 +126,7 @@ final class EventController {
       responseCode = "202",
       description = "Kafka acknowledged the delete",
       content = @Content(schema = @Schema(implementation = Published.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Not JSON, or invalid fields, each named in errors; nothing was published",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "Kafka did not acknowledge in time (kafka-unavailable, with the id to retry with) or too many events are in flight (ingest-overloaded); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Delete
   CompletableFuture<HttpResponse<Published>> deleteFile(
       @PathVariable UUID id,
       @QueryValue("user_id") @Nullable @Schema(description = "the file's owner, >= 0") Long userId,
@@ -254,32 +134,6 @@ final class EventController {
           @Nullable
           @Schema(description = "RFC 3339 instant of the delete; now when absent")
           String occurredAt) {
-    Map<String, JsonNode> fields = fields(id, occurredAt);
-    if (userId != null) {
-      fields.put("user_id", JsonNode.createNumberNode(userId));
-    }
-    Instant now = clock.instant();
-    return responses.one(
-        bodies.parameters(
-            fields,
-            EventType.FILE,
-            node -> EventReader.readFile(node, Op.DELETE, ids::generate, now)));
-  }
-
-  /**
-   * Starts the fields of a delete from its path and query: they are checked by the same rules, with
-   * the same names, as a body's.
-   */
-  private static Map<String, JsonNode> fields(UUID id, @Nullable String occurredAt) {
-    Map<String, JsonNode> fields = new LinkedHashMap<>();
-    fields.put("id", JsonNode.createStringNode(id.toString()));
-    put(fields, "occurred_at", occurredAt);
-    return fields;
-  }
-
-  private static void put(Map<String, JsonNode> fields, String name, @Nullable String value) {
-    if (value != null) {
-      fields.put(name, JsonNode.createStringNode(value));
-    }
+    return requests.delete(EventKind.FILE, id, occurredAt, userId);
   }
 }

@@ -1,16 +1,10 @@
 package dev.shardpipe.query.http;
 
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.core.event.Violation;
-import dev.shardpipe.core.placement.PlacementSource;
-import dev.shardpipe.core.token.ReadToken;
 import dev.shardpipe.http.problem.Problem;
-import dev.shardpipe.query.config.QueryConfiguration;
-import dev.shardpipe.query.merge.CursorCodec;
-import dev.shardpipe.query.merge.CursorScope;
-import dev.shardpipe.query.merge.Keyset;
+import dev.shardpipe.query.http.KindReads.Filter;
 import dev.shardpipe.query.shard.FileRow;
-import dev.shardpipe.query.shard.ShardReader;
+import dev.shardpipe.query.shard.KindTable;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -28,8 +22,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,26 +37,10 @@ import java.util.concurrent.CompletableFuture;
 @Tag(name = "files")
 final class FileController {
 
-  private final PlacementSource placements;
-  private final ShardReader reader;
-  private final CursorCodec cursors;
-  private final Pages pages;
-  private final QueryConfiguration config;
-  private final ReadAfter tokens;
+  private final KindReads reads;
 
-  FileController(
-      PlacementSource placements,
-      ShardReader reader,
-      CursorCodec cursors,
-      Pages pages,
-      QueryConfiguration config,
-      ReadAfter tokens) {
-    this.placements = placements;
-    this.reader = reader;
-    this.cursors = cursors;
-    this.pages = pages;
-    this.config = config;
-    this.tokens = tokens;
+  FileController(KindReads reads) {
+    this.reads = reads;
   }
 
   /**
@@ -90,22 +66,7 @@ final class FileController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "No shard the read needs answered (shard-unavailable); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
-              + " (not-yet-applied); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @ReadErrors.List
   CompletableFuture<Page<FileRow>> list(
       @Parameter(description = "Only this user's files, an integer >= 0")
           @QueryValue("user_id")
@@ -129,23 +90,8 @@ final class FileController {
           @Header(ReadAfter.HEADER)
           @Nullable
           String readAfterHeader) {
-    List<Violation> violations = new ArrayList<>();
-    Long user = Params.id("user_id", userId, violations);
-    boolean filtersValid = violations.isEmpty();
-    int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
-    CursorScope scope = CursorScope.of("files").with("user_id", user);
-    Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
-    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
-    Params.requireValid(violations);
-    return tokens.then(
-        token,
-        () ->
-            pages.page(
-                "the files",
-                scope,
-                size,
-                reader.files(placements.current(), user, after, size + 1),
-                row -> new Keyset(row.occurredAt(), row.id())));
+    return reads.list(
+        KindTable.FILES, limit, cursor, readAfter, readAfterHeader, new Filter("user_id", userId));
   }
 
   /**
@@ -178,22 +124,7 @@ final class FileController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "Not found on the shards that answered, and a shard did not answer",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
-              + " (not-yet-applied); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @ReadErrors.One
   CompletableFuture<FileRow> get(
       @PathVariable("id") UUID id,
       @Parameter(description = "The file's user; routes to one shard")
@@ -210,11 +141,7 @@ final class FileController {
           @Header(ReadAfter.HEADER)
           @Nullable
           String readAfterHeader) {
-    List<Violation> violations = new ArrayList<>();
-    Long user = Params.id("user_id", userId, violations);
-    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
-    Params.requireValid(violations);
-    return tokens.then(
-        token, () -> pages.one("file with id " + id, reader.file(placements.current(), id, user)));
+    return reads.one(
+        KindTable.FILES, id, readAfter, readAfterHeader, new Filter("user_id", userId));
   }
 }

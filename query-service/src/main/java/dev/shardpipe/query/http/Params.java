@@ -1,6 +1,5 @@
 package dev.shardpipe.query.http;
 
-import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.query.merge.CursorCodec;
@@ -36,16 +35,16 @@ final class Params {
     return value;
   }
 
-  static @Nullable String location(@Nullable String text, List<Violation> violations) {
+  /** Reads a text parameter of 1 to {@code maxLength} code points, compared exactly. */
+  static @Nullable String text(
+      String name, @Nullable String text, int maxLength, List<Violation> violations) {
     if (text == null) {
       return null;
     }
     int length = text.codePointCount(0, text.length());
-    if (length < 1 || length > Tweet.LOCATION_MAX_LENGTH) {
+    if (length < 1 || length > maxLength) {
       violations.add(
-          new Violation(
-              "location",
-              "must be 1 to " + Tweet.LOCATION_MAX_LENGTH + " characters, was " + length));
+          new Violation(name, "must be 1 to " + maxLength + " characters, was " + length));
       return null;
     }
     return text;
@@ -89,23 +88,6 @@ final class Params {
     } catch (InvalidCursorException e) {
       violations.add(new Violation("cursor", e.getMessage()));
       return null;
-    }
-  }
-
-  /**
-   * Requires both parts of a shard key or neither, since half a key cannot route a lookup; the
-   * missing part is the one reported.
-   */
-  static void wholeKey(
-      @Nullable String first,
-      String firstName,
-      @Nullable String second,
-      String secondName,
-      List<Violation> violations) {
-    if ((first == null) != (second == null)) {
-      String missing = first == null ? firstName : secondName;
-      String given = first == null ? secondName : firstName;
-      violations.add(new Violation(missing, "is required with " + given));
     }
   }
 

@@ -1,16 +1,9 @@
 package dev.shardpipe.query.http;
 
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.core.event.Violation;
-import dev.shardpipe.core.placement.PlacementSource;
-import dev.shardpipe.core.token.ReadToken;
 import dev.shardpipe.http.problem.Problem;
-import dev.shardpipe.query.config.QueryConfiguration;
-import dev.shardpipe.query.merge.CursorCodec;
-import dev.shardpipe.query.merge.CursorScope;
-import dev.shardpipe.query.merge.Keyset;
-import dev.shardpipe.query.shard.ShardReader;
-import dev.shardpipe.query.shard.TweetFilter;
+import dev.shardpipe.query.http.KindReads.Filter;
+import dev.shardpipe.query.shard.KindTable;
 import dev.shardpipe.query.shard.TweetRow;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
@@ -29,8 +22,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,26 +37,10 @@ import java.util.concurrent.CompletableFuture;
 @Tag(name = "tweets")
 final class TweetController {
 
-  private final PlacementSource placements;
-  private final ShardReader reader;
-  private final CursorCodec cursors;
-  private final Pages pages;
-  private final QueryConfiguration config;
-  private final ReadAfter tokens;
+  private final KindReads reads;
 
-  TweetController(
-      PlacementSource placements,
-      ShardReader reader,
-      CursorCodec cursors,
-      Pages pages,
-      QueryConfiguration config,
-      ReadAfter tokens) {
-    this.placements = placements;
-    this.reader = reader;
-    this.cursors = cursors;
-    this.pages = pages;
-    this.config = config;
-    this.tokens = tokens;
+  TweetController(KindReads reads) {
+    this.reads = reads;
   }
 
   /**
@@ -97,22 +72,7 @@ final class TweetController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "No shard the read needs answered (shard-unavailable); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
-              + " (not-yet-applied); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @ReadErrors.List
   CompletableFuture<Page<TweetRow>> list(
       @Parameter(description = "Only this author's tweets, an integer >= 0")
           @QueryValue("owner_id")
@@ -140,24 +100,14 @@ final class TweetController {
           @Header(ReadAfter.HEADER)
           @Nullable
           String readAfterHeader) {
-    List<Violation> violations = new ArrayList<>();
-    Long owner = Params.id("owner_id", ownerId, violations);
-    String place = Params.location(location, violations);
-    boolean filtersValid = violations.isEmpty();
-    int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
-    CursorScope scope = CursorScope.of("tweets").with("owner_id", owner).with("location", place);
-    Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
-    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
-    Params.requireValid(violations);
-    return tokens.then(
-        token,
-        () ->
-            pages.page(
-                "the tweets",
-                scope,
-                size,
-                reader.tweets(placements.current(), new TweetFilter(owner, place), after, size + 1),
-                row -> new Keyset(row.occurredAt(), row.id())));
+    return reads.list(
+        KindTable.TWEETS,
+        limit,
+        cursor,
+        readAfter,
+        readAfterHeader,
+        new Filter("owner_id", ownerId),
+        new Filter("location", location));
   }
 
   /**
@@ -190,22 +140,7 @@ final class TweetController {
           @Content(
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "Not found on the shards that answered, and a shard did not answer",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description =
-          "read_after's writes were not applied within shardpipe.query.read-after-timeout"
-              + " (not-yet-applied); see Retry-After",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @ReadErrors.One
   CompletableFuture<TweetRow> get(
       @PathVariable("id") UUID id,
       @Parameter(description = "The tweet's author; with location, routes to one shard")
@@ -226,17 +161,12 @@ final class TweetController {
           @Header(ReadAfter.HEADER)
           @Nullable
           String readAfterHeader) {
-    List<Violation> violations = new ArrayList<>();
-    Long owner = Params.id("owner_id", ownerId, violations);
-    String place = Params.location(location, violations);
-    Params.wholeKey(ownerId, "owner_id", location, "location", violations);
-    ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
-    Params.requireValid(violations);
-    return tokens.then(
-        token,
-        () ->
-            pages.one(
-                "tweet with id " + id,
-                reader.tweet(placements.current(), id, new TweetFilter(owner, place))));
+    return reads.one(
+        KindTable.TWEETS,
+        id,
+        readAfter,
+        readAfterHeader,
+        new Filter("owner_id", ownerId),
+        new Filter("location", location));
   }
 }

@@ -32,4 +32,5 @@ public record FileRow(
     Instant occurredAt,
     int partition,
     String shard,
-    Instant ingestedAt) {}
+    Instant ingestedAt)
+    implements ShardRow {}

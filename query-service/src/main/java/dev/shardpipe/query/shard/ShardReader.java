@@ -1,5 +1,7 @@
 package dev.shardpipe.query.shard;
 
+import dev.shardpipe.core.event.EventField;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.PartitionRange;
 import dev.shardpipe.core.routing.Routing;
@@ -13,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -44,38 +45,6 @@ import java.util.function.IntPredicate;
 @Singleton
 public final class ShardReader {
 
-  private static final Table<TweetRow> TWEETS =
-      new Table<>(
-          "tweets",
-          "id, location, owner_id, text, like_count, occurred_at, partition, ingested_at",
-          (rs, shard) ->
-              new TweetRow(
-                  rs.getObject("id", UUID.class),
-                  rs.getString("location"),
-                  rs.getLong("owner_id"),
-                  rs.getString("text"),
-                  rs.getInt("like_count"),
-                  instant(rs, "occurred_at"),
-                  rs.getInt("partition"),
-                  shard,
-                  instant(rs, "ingested_at")));
-
-  private static final Table<FileRow> FILES =
-      new Table<>(
-          "file_metadata",
-          "id, user_id, file_name, size_bytes, content_type, occurred_at, partition, ingested_at",
-          (rs, shard) ->
-              new FileRow(
-                  rs.getObject("id", UUID.class),
-                  rs.getLong("user_id"),
-                  rs.getString("file_name"),
-                  rs.getObject("size_bytes", Long.class),
-                  rs.getString("content_type"),
-                  instant(rs, "occurred_at"),
-                  rs.getInt("partition"),
-                  shard,
-                  instant(rs, "ingested_at")));
-
   private final Routing routing;
   private final ScatterGather shards;
   private final Duration queryTimeout;
@@ -91,62 +60,46 @@ public final class ShardReader {
   }
 
   /**
-   * Reads a page of tweets from every shard the filter needs.
+   * Reads a page of an event kind's rows from every shard the filter needs: the one partition a
+   * whole shard key routes to; the partitions of a location when the kind's key starts with one and
+   * only the location is given; otherwise every partition.
    *
+   * @param table the kind's table
    * @param placement the request's placement
-   * @param filter owner and location, each optional
+   * @param filter required column values by wire name, each a key field of the kind; may be empty
    * @param after the position to continue after, or null for the newest
    * @param fetch rows to read per shard, {@code >= 1}
    * @return per shard, up to {@code fetch} rows newest first
    */
-  public Answers<List<TweetRow>> tweets(
-      Placement placement, TweetFilter filter, @Nullable Keyset after, int fetch) {
-    return newestFirst(TWEETS, tweetTargets(placement, filter), tweetKey(filter), after, fetch);
+  public <R extends ShardRow> Answers<List<R>> list(
+      KindTable<R> table,
+      Placement placement,
+      Map<String, Object> filter,
+      @Nullable Keyset after,
+      int fetch) {
+    return newestFirst(
+        table, targets(table.kind(), placement, filter), equals(filter), after, fetch);
   }
 
   /**
-   * Reads a page of file metadata from the shard of a user, or from every shard.
+   * Looks a row up by id: on the one shard its shard key routes to when the key is whole, else on
+   * every shard, since an id alone does not tell its shard.
    *
+   * @param table the kind's table
    * @param placement the request's placement
-   * @param userId only files of this user, or null for any
-   * @param after the position to continue after, or null for the newest
-   * @param fetch rows to read per shard, {@code >= 1}
-   * @return per shard, up to {@code fetch} rows newest first
-   */
-  public Answers<List<FileRow>> files(
-      Placement placement, @Nullable Long userId, @Nullable Keyset after, int fetch) {
-    return newestFirst(FILES, fileTargets(placement, userId), fileKey(userId), after, fetch);
-  }
-
-  /**
-   * Looks a tweet up: on the one shard its shard key routes to when the filter has both {@code
-   * owner_id} and {@code location}, else on every shard, since an id alone does not tell its shard.
-   *
-   * @param placement the request's placement
-   * @param id the tweet's id
-   * @param key the tweet's owner and location, both needed to route; a row with another key does
+   * @param id the row's id
+   * @param key the row's key field values by wire name, all or none; a row with another key does
    *     not match
    * @return per shard asked, the row in a list of one, or an empty list
    */
-  public Answers<List<TweetRow>> tweet(Placement placement, UUID id, TweetFilter key) {
-    boolean routed = key.ownerId() != null && key.location() != null;
+  public <R extends ShardRow> Answers<List<R>> find(
+      KindTable<R> table, Placement placement, UUID id, Map<String, Object> key) {
+    boolean routed = wholeKey(table.kind(), key);
     return byId(
-        TWEETS,
-        routed ? tweetTargets(placement, key) : allPartitions(placement),
-        routed ? tweetKey(key) : List.of(),
+        table,
+        routed ? targets(table.kind(), placement, key) : allPartitions(placement),
+        routed ? equals(key) : List.of(),
         id);
-  }
-
-  /**
-   * Looks a file up: on its user's shard when {@code userId} is given, else on every shard.
-   *
-   * @param placement the request's placement
-   * @param id the file's id
-   * @param userId the file's user, or null when unknown; a row of another user does not match
-   * @return per shard asked, the row in a list of one, or an empty list
-   */
-  public Answers<List<FileRow>> file(Placement placement, UUID id, @Nullable Long userId) {
-    return byId(FILES, fileTargets(placement, userId), fileKey(userId), id);
   }
 
   /**
@@ -215,13 +168,13 @@ public final class ShardReader {
                     topic),
             queryTimeout,
             true);
-    ScatterGather.Pending<Map<Integer, Long>> tweets = count(TWEETS, asked, targets);
-    ScatterGather.Pending<Map<Integer, Long>> files = count(FILES, asked, targets);
+    ScatterGather.Pending<Map<Integer, Long>> tweets = count(KindTable.TWEETS, asked, targets);
+    ScatterGather.Pending<Map<Integer, Long>> files = count(KindTable.FILES, asked, targets);
     return new StatsReads(offsets.await(), tweets.await(), files.await());
   }
 
   private ScatterGather.Pending<Map<Integer, Long>> count(
-      Table<?> table, List<String> asked, Map<String, List<Integer>> targets) {
+      KindTable<?> table, List<String> asked, Map<String, List<Integer>> targets) {
     int seconds = ShardPools.wholeSeconds(statsTimeout);
     return shards.start(
         asked,
@@ -232,7 +185,7 @@ public final class ShardReader {
               prepare(
                   c,
                   "SELECT partition, count(*) FROM "
-                      + table.name()
+                      + table.kind().table()
                       + " WHERE partition = ANY(?) GROUP BY partition",
                   seconds),
               c,
@@ -247,8 +200,8 @@ public final class ShardReader {
    * {@code SELECT ... WHERE partition = ANY(?) [AND column = ?]... [AND (occurred_at, id) < (?, ?)]
    * ORDER BY occurred_at DESC, id DESC LIMIT ?} on each target shard.
    */
-  private <R> Answers<List<R>> newestFirst(
-      Table<R> table,
+  private <R extends ShardRow> Answers<List<R>> newestFirst(
+      KindTable<R> table,
       Map<String, List<Integer>> targets,
       List<Equals> key,
       @Nullable Keyset after,
@@ -276,8 +229,8 @@ public final class ShardReader {
   }
 
   /** {@code SELECT ... WHERE id = ? AND partition = ANY(?) [AND column = ?]...} on each shard. */
-  private <R> Answers<List<R>> byId(
-      Table<R> table, Map<String, List<Integer>> targets, List<Equals> key, UUID id) {
+  private <R extends ShardRow> Answers<List<R>> byId(
+      KindTable<R> table, Map<String, List<Integer>> targets, List<Equals> key, UUID id) {
     StringBuilder sql = table.select(" WHERE id = ? AND partition = ANY(?)");
     key.forEach(k -> sql.append(" AND ").append(k.column()).append(" = ?"));
     String query = sql.toString();
@@ -310,38 +263,29 @@ public final class ShardReader {
     }
   }
 
-  private static List<Equals> tweetKey(TweetFilter filter) {
+  private static List<Equals> equals(Map<String, Object> filter) {
     List<Equals> key = new ArrayList<>();
-    if (filter.ownerId() != null) {
-      key.add(new Equals("owner_id", filter.ownerId()));
-    }
-    if (filter.location() != null) {
-      key.add(new Equals("location", filter.location()));
-    }
+    filter.forEach((column, value) -> key.add(new Equals(column, value)));
     return key;
   }
 
-  private static List<Equals> fileKey(@Nullable Long userId) {
-    return userId == null ? List.of() : List.of(new Equals("user_id", userId));
+  private static boolean wholeKey(EventKind kind, Map<String, Object> key) {
+    return kind.keyFields().stream().allMatch(f -> key.get(f.name()) != null);
   }
 
-  private Map<String, List<Integer>> fileTargets(Placement placement, @Nullable Long userId) {
-    return userId == null
-        ? allPartitions(placement)
-        : onePartition(placement, routing.partitionForFile(userId));
-  }
-
-  private Map<String, List<Integer>> tweetTargets(Placement placement, TweetFilter filter) {
-    if (filter.location() == null) {
-      // An owner's tweets may come from any location, so no partition can be ruled out.
-      return allPartitions(placement);
+  private Map<String, List<Integer>> targets(
+      EventKind kind, Placement placement, Map<String, Object> filter) {
+    if (wholeKey(kind, filter)) {
+      return onePartition(placement, routing.partitionForKey(kind.shardKey(filter)));
     }
-    if (filter.ownerId() != null) {
-      return onePartition(
-          placement, routing.partitionForTweet(filter.location(), filter.ownerId()));
+    // A key that starts with a location confines the rows to the location's partitions; any other
+    // part alone (an owner's tweets may come from any location) rules no partition out.
+    EventField first = kind.keyFields().get(0);
+    if (first.type() == EventField.Type.TEXT && filter.get(first.name()) instanceof String place) {
+      PartitionRange range = routing.partitionsForLocation(place);
+      return partitionsWhere(placement, range::contains);
     }
-    PartitionRange range = routing.partitionsForLocation(filter.location());
-    return partitionsWhere(placement, range::contains);
+    return allPartitions(placement);
   }
 
   private static Map<String, List<Integer>> onePartition(Placement placement, int partition) {
@@ -393,38 +337,6 @@ public final class ShardReader {
     return i;
   }
 
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    return rs.getObject(column, OffsetDateTime.class).toInstant();
-  }
-
   /** A shard-key column and the value a read requires of it. */
   private record Equals(String column, Object value) {}
-
-  /** Builds a row from the current row of a result set. */
-  @FunctionalInterface
-  private interface RowMapper<R> {
-    R map(ResultSet rs, String shard) throws SQLException;
-  }
-
-  /** A table of SPEC 5 as the reads see it: its name, the columns returned, and their row type. */
-  private record Table<R>(String name, String columns, RowMapper<R> mapper) {
-
-    StringBuilder select(String where) {
-      return new StringBuilder("SELECT ")
-          .append(columns)
-          .append(" FROM ")
-          .append(name)
-          .append(where);
-    }
-
-    List<R> read(PreparedStatement s, String shard) throws SQLException {
-      List<R> rows = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(mapper.map(rs, shard));
-        }
-      }
-      return rows;
-    }
-  }
 }

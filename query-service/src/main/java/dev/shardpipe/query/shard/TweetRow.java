@@ -29,4 +29,5 @@ public record TweetRow(
     Instant occurredAt,
     int partition,
     String shard,
-    Instant ingestedAt) {}
+    Instant ingestedAt)
+    implements ShardRow {}
