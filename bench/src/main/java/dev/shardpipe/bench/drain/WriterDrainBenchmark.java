@@ -2,6 +2,9 @@ package dev.shardpipe.bench.drain;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.shardpipe.bench.peer.ConnectSinkSettings;
+import dev.shardpipe.bench.peer.DebeziumSink;
+import dev.shardpipe.bench.peer.SinkTimes;
 import dev.shardpipe.catalog.CatalogClient;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.config.DatabaseConfiguration;
@@ -50,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * The writer-drain benchmark (issue #4): pre-fills the events topic of a fresh broker with fake
  * tweets spread over both shards, starts one writer per shard from its jar as a child JVM (as the
  * devstack does), and times them from launch and from their first commit to the moment their {@code
- * applied_offsets} cover every record; then upserts the same rows with plain JDBC batches into a
- * table of the same schema and indexes on the same PostgreSQL server, and loads them with {@code
- * COPY} into that table emptied, for comparison.
+ * applied_offsets} cover every record; then runs the peer users would pick instead, Kafka Connect
+ * with the Debezium JDBC sink ({@link DebeziumSink}), on the same rows; upserts them with plain
+ * JDBC batches into a table of the same schema and indexes on the same PostgreSQL server, and loads
+ * them with {@code COPY} into that table emptied, for comparison.
  *
  * <p>Everything runs on 127.0.0.1 in {@link WriterDrainOptions#dataDir()}, which is emptied first.
  * A suite calls {@link #run()} and reads the {@link WriterDrainResult}.
@@ -62,6 +66,7 @@ public final class WriterDrainBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(WriterDrainBenchmark.class);
   private static final String TOPIC = PipelineConfiguration.DEFAULT_TOPIC;
   private static final String BASELINE_DATABASE = "jdbc_baseline";
+  private static final String PEER_DATABASE = "debezium_peer";
   private static final Duration COMMIT_POLL = Duration.ofMillis(20);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(30);
@@ -105,18 +110,13 @@ public final class WriterDrainBenchmark {
         KafkaBroker kafka = KafkaBroker.start(options.dataDir().resolve("kafka"), 0, 0)) {
       kafka.ensureTopic(TOPIC, Routing.DEFAULT_PARTITIONS);
       kafka.ensureTopic(PipelineConfiguration.DEFAULT_DLQ_TOPIC, 1);
+      DebeziumSink.createTopic(kafka, Routing.DEFAULT_PARTITIONS);
       CatalogSnapshot placement = seedCatalog(postgres);
       for (String shard : placement.shards()) {
         postgres.createDatabase(database(shard));
       }
-      postgres.createDatabase(BASELINE_DATABASE);
-      PGSimpleDataSource baseline = new PGSimpleDataSource();
-      baseline.setUrl(postgres.jdbcUrl(BASELINE_DATABASE));
-      ShardStore baselineStore = new ShardStore(baseline, "baseline", TOPIC);
-      baselineStore.migrate();
-      // The baseline inserts into the parent tables directly: every partition needs its child.
-      baselineStore.ensurePartitions(
-          IntStream.range(0, Routing.DEFAULT_PARTITIONS).boxed().toList());
+      migrateLikeAShard(postgres, BASELINE_DATABASE);
+      migrateLikeAShard(postgres, PEER_DATABASE);
 
       LOG.info(
           "generating {} fake tweets with {} ids (seed {})",
@@ -137,6 +137,9 @@ public final class WriterDrainBenchmark {
           options.events(),
           drain.wall().toMillis(),
           drain.fromFirstCommit().toMillis());
+
+      Peer peer = peer(postgres, kafka, events, partitions);
+      requireEvents("the Debezium JDBC sink", count(postgres.jdbcUrl(PEER_DATABASE), COUNT_TWEETS));
 
       checkpoint(postgres);
       LOG.info("JDBC batch upsert of the same rows into {}", BASELINE_DATABASE);
@@ -200,8 +203,60 @@ public final class WriterDrainBenchmark {
           drain.meters(),
           drainLoad,
           baselineLoad,
-          copyLoad);
+          copyLoad,
+          peer.produce(),
+          peer.times(),
+          peer.postgresCpu(),
+          peer.load());
     }
+  }
+
+  /** Kafka Connect with the Debezium JDBC sink's run: the topic's filling is not timed. */
+  private record Peer(Duration produce, SinkTimes times, Duration postgresCpu, LoadAverage load) {}
+
+  /**
+   * Runs the peer users would pick instead of the writers on the same rows, as Connect JSON in a
+   * topic of their own, into a database migrated like a shard on the same server.
+   */
+  private Peer peer(
+      PostgresServer postgres, KafkaBroker kafka, List<TweetEvent> events, int[] partitions)
+      throws IOException, SQLException, InterruptedException {
+    Duration produce = DebeziumSink.produce(kafka, events, partitions);
+    LOG.info("topic {} filled in {} ms", DebeziumSink.TOPIC, produce.toMillis());
+    DebeziumSink sink =
+        new DebeziumSink(
+            options.home(),
+            options.dataDir().resolve("connect"),
+            ConnectSinkSettings.defaults(),
+            options.timeout());
+    checkpoint(postgres);
+    LoadAverage load = LoadAverage.now();
+    Duration postgresBefore = CpuTime.ofPostgres(postgres.dataDir());
+    try (DebeziumSink.Running connect =
+        sink.launch(kafka.bootstrapServers(), postgres, PEER_DATABASE)) {
+      SinkTimes times = connect.awaitRows(events, partitions);
+      // Read before the worker stops: its backends take their CPU time with them when they exit.
+      Duration postgresCpu = CpuTime.ofPostgres(postgres.dataDir()).minus(postgresBefore);
+      LOG.info(
+          "the Debezium JDBC sink wrote {} rows: {} ms from launch, {} ms from the first row",
+          events.size(),
+          times.fromLaunch().toMillis(),
+          times.fromFirstRow().toMillis());
+      return new Peer(produce, times, postgresCpu, load.until(LoadAverage.now()));
+    }
+  }
+
+  /** A database with a shard's tables and a child table for every partition, on the server. */
+  private static void migrateLikeAShard(PostgresServer postgres, String database)
+      throws SQLException {
+    postgres.createDatabase(database);
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setUrl(postgres.jdbcUrl(database));
+    ShardStore store = new ShardStore(source, database, TOPIC);
+    store.migrate();
+    // The baseline and the peer insert into the parent tables directly: every partition needs its
+    // child.
+    store.ensurePartitions(IntStream.range(0, Routing.DEFAULT_PARTITIONS).boxed().toList());
   }
 
   private static String database(String shard) {

@@ -49,7 +49,9 @@ public record WriterMeters(long transactions, double records, double transaction
       String body =
           HTTP.send(
                   HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prometheus"))
-                      .timeout(Duration.ofSeconds(5))
+                      // Generous: on a machine shared with other work a writer that has just
+                      // drained a million rows can take seconds to answer.
+                      .timeout(Duration.ofSeconds(30))
                       .build(),
                   BodyHandlers.ofString())
               .body();

@@ -6,6 +6,7 @@ import dev.shardpipe.bench.drain.TweetIds;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
 import dev.shardpipe.bench.drain.WriterDrainResult;
+import dev.shardpipe.bench.peer.ConnectSinkSettings;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.EventCodec;
@@ -48,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * a reference measured in the same session on the same machine, as a ratio.
  *
  * <ol>
- *   <li>Writer drain of pre-produced tweet events next to a plain JDBC batch upsert of the same
- *       rows ({@link WriterDrainBenchmark}, its own broker and PostgreSQL).
+ *   <li>Writer drain of pre-produced tweet events next to Kafka Connect with the Debezium JDBC sink
+ *       and a plain JDBC batch upsert of the same rows ({@link WriterDrainBenchmark}, its own
+ *       broker and PostgreSQL).
  *   <li>A devstack of the services' jars on the suite's own ports, then through {@code loadgen}:
  *       single {@code POST /tweets} at a fixed rate; end-to-end freshness (send until the row's
  *       offset is in {@code applied_offsets}) at a fixed rate; routed and merged reads at fixed
@@ -238,6 +240,21 @@ public final class BenchSuite {
             "≥ 140 000 rows/s",
             met(drain.writersDrainRowsPerSecond() >= 140_000),
             load(loadBefore, loadAverage())));
+    rows.add(
+        new SuiteRow(
+            "the same writer drain, first to last commit",
+            count(drain.writersDrainRowsPerSecond()) + " rows/s",
+            String.format(
+                Locale.ROOT,
+                "Kafka Connect standalone + Debezium JDBC sink, upsert, `batch.size` %d, %d tasks,"
+                    + " the same rows as Connect JSON, first to last row",
+                ConnectSinkSettings.DEFAULT_BATCH_SIZE,
+                ConnectSinkSettings.DEFAULT_TASKS),
+            count(drain.peerSteadyRowsPerSecond()) + " rows/s",
+            ratio(drain.peerRatio()),
+            "≥ 2× the peer",
+            met(drain.peerRatio() >= 2),
+            drain.peerLoad().toString()));
     rows.add(
         new SuiteRow(
             "the same JDBC upsert into `tweets` with its primary key only, no read indexes",
