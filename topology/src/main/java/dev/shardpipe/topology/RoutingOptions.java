@@ -25,23 +25,26 @@ public final class RoutingOptions {
 
   @Option(
       names = TopologyOptions.PARTITIONS,
-      paramLabel = "P",
       defaultValue = "${env:" + PARTITIONS_VARIABLE + ":-" + Routing.DEFAULT_PARTITIONS + "}",
       description =
-          "P, the events topic's partition count, as the services' shardpipe.partitions (env "
+          "P, the events topic's partition count, as the services' shardpipe.partitions."
+              + " Default: $"
               + PARTITIONS_VARIABLE
-              + "; default: ${DEFAULT-VALUE}).")
+              + ", else "
+              + Routing.DEFAULT_PARTITIONS
+              + ".")
   int partitions;
 
   @Option(
       names = TopologyOptions.TWEET_LOCATIONS,
-      paramLabel = "RANGES",
       defaultValue =
           "${env:" + TWEET_LOCATIONS_VARIABLE + ":-" + Routing.DEFAULT_TWEET_LOCATIONS + "}",
       description =
-          "Tweet location ranges, as the services' shardpipe.tweet-locations (env "
+          "Tweet location ranges, as the services' shardpipe.tweet-locations. Default: $"
               + TWEET_LOCATIONS_VARIABLE
-              + "; default: ${DEFAULT-VALUE}).")
+              + ", else "
+              + Routing.DEFAULT_TWEET_LOCATIONS
+              + ".")
   String tweetLocations;
 
   /**

@@ -55,40 +55,46 @@ public final class TopologyOptions {
 
   @Option(
       names = CATALOG_URL,
-      paramLabel = "JDBC_URL",
       defaultValue = "${env:" + CATALOG_URL_VARIABLE + ":-" + Topology.DEFAULT_CATALOG_URL + "}",
       description =
-          "The catalog's JDBC URL: the shards, their URLs and the placement come from it (env "
+          "The catalog's JDBC URL: the shards, their URLs and the placement come from it."
+              + " Default: $"
               + CATALOG_URL_VARIABLE
-              + "; default: ${DEFAULT-VALUE}).")
+              + ", else "
+              + Topology.DEFAULT_CATALOG_URL
+              + ".")
   private String catalogUrl;
 
   @Option(
       names = CATALOG_USER,
-      description = "The catalog's database user (default: the --database-user).")
+      description = "The catalog's database user. Default: the --database-user.")
   private @Nullable String catalogUser;
 
   @Option(
       names = CATALOG_PASSWORD,
-      description = "The catalog's password (default: the --database-password).")
+      description = "The catalog's password. Default: the --database-password.")
   private @Nullable String catalogPassword;
 
   @Option(
       names = {DATABASE_USER, "--user"},
       defaultValue = "${env:" + DATABASE_USER_VARIABLE + ":-" + Topology.DEFAULT_USER + "}",
       description =
-          "The shards' database user, and the catalog's unless --catalog-user says otherwise (env "
+          "The shards' database user, and the catalog's unless --catalog-user says otherwise;"
+              + " --user is shardctl's name for it. Default: $"
               + DATABASE_USER_VARIABLE
-              + "; default: ${DEFAULT-VALUE}).")
+              + ", else "
+              + Topology.DEFAULT_USER
+              + ".")
   private String databaseUser;
 
   @Option(
       names = {DATABASE_PASSWORD, "--password"},
       defaultValue = "${env:" + DATABASE_PASSWORD_VARIABLE + ":-}",
       description =
-          "The shards' password, and the catalog's unless --catalog-password says otherwise (env "
+          "The shards' password, and the catalog's unless --catalog-password says otherwise;"
+              + " --password is shardctl's name for it. Default: $"
               + DATABASE_PASSWORD_VARIABLE
-              + "; default: empty).")
+              + ", else empty.")
   private String databasePassword;
 
   /**
