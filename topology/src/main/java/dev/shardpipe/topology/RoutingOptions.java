@@ -1,16 +1,13 @@
 package dev.shardpipe.topology;
 
 import dev.shardpipe.core.routing.Routing;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code --partitions} and {@code --tweet-locations} (picocli mixin): the routing half of {@link
  * TopologyOptions}, on its own for the devstack, which runs the catalog rather than connecting to
- * one. Each defaults to the environment variable the services read for the same setting
- * (docs/operations.md), then to the services' default.
+ * one and checks the values together with its placement. Each defaults to the environment variable
+ * the services read for the same setting (docs/operations.md), then to the services' default.
  */
 public final class RoutingOptions {
 
@@ -19,9 +16,6 @@ public final class RoutingOptions {
 
   /** The environment variable that overrides the default of {@code --tweet-locations}: {@value}. */
   public static final String TWEET_LOCATIONS_VARIABLE = "SHARDPIPE_TWEET_LOCATIONS";
-
-  @Spec(Spec.Target.MIXEE)
-  private CommandSpec mixee;
 
   @Option(
       names = TopologyOptions.PARTITIONS,
@@ -63,21 +57,5 @@ public final class RoutingOptions {
    */
   public String tweetLocations() {
     return tweetLocations;
-  }
-
-  /**
-   * Checks both options and returns the routing they give.
-   *
-   * @return the routing
-   * @throws ParameterException naming the options and the fault, which picocli prints with the
-   *     usage and exit status 2 instead of a stack trace
-   */
-  public Routing routing() {
-    try {
-      return Routing.of(partitions, tweetLocations);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          mixee.commandLine(), "--partitions or --tweet-locations: " + e.getMessage(), e);
-    }
   }
 }

@@ -106,7 +106,8 @@ class TopologyOptionsTest {
 
     line.parseArgs("--partitions", "4", "--tweet-locations", "usa=0-3");
 
-    assertThat(stack.routing.routing().partitions()).isEqualTo(4);
+    assertThat(stack.routing.partitions()).isEqualTo(4);
+    assertThat(stack.routing.tweetLocations()).isEqualTo("usa=0-3");
     assertThat(line.getCommandSpec().findOption("--catalog-url")).isNull();
     assertThatThrownBy(() -> new CommandLine(new Stack()).parseArgs("--user", "x"))
         .isInstanceOf(ParameterException.class);
