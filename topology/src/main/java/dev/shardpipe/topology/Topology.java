@@ -64,48 +64,12 @@ public record Topology(
   }
 
   /**
-   * Returns the defaults: the devstack's catalog, 16 partitions, {@code europe=0-7,usa=8-15}, user
-   * {@value #DEFAULT_USER} without a password, as a command line without topology options has them
-   * when no {@code SHARDPIPE_*} variable is set.
-   *
-   * @return the default topology
-   */
-  public static Topology defaults() {
-    return new Topology(
-        Routing.DEFAULT_PARTITIONS,
-        Routing.DEFAULT_TWEET_LOCATIONS,
-        DEFAULT_CATALOG_URL,
-        DEFAULT_USER,
-        "",
-        DEFAULT_USER,
-        "");
-  }
-
-  /**
    * Returns the routing of events to partitions.
    *
    * @return the routing of {@code partitions} and {@code tweetLocations}
    */
   public Routing routing() {
     return Routing.of(partitions, tweetLocations);
-  }
-
-  /**
-   * Returns the same topology with another catalog.
-   *
-   * @param url the catalog's JDBC URL
-   * @return a copy with {@code catalogUrl} replaced
-   * @throws IllegalArgumentException if the URL is not a {@code jdbc:postgresql:} one
-   */
-  public Topology withCatalogUrl(String url) {
-    return new Topology(
-        partitions,
-        tweetLocations,
-        url,
-        catalogUser,
-        catalogPassword,
-        databaseUser,
-        databasePassword);
   }
 
   /**

@@ -29,9 +29,16 @@ class TopologyOptionsTest {
 
   @Test
   void withoutOptionsIsTheDevstacksTopology() {
-    assertThat(parse()).isEqualTo(Topology.defaults());
-    assertThat(parse().catalogUrl())
-        .isEqualTo("jdbc:postgresql://localhost:5433/shardpipe_catalog");
+    assertThat(parse())
+        .isEqualTo(
+            new Topology(
+                16,
+                "europe=0-7,usa=8-15",
+                "jdbc:postgresql://localhost:5433/shardpipe_catalog",
+                "postgres",
+                "",
+                "postgres",
+                ""));
     assertThat(parse().routing().partitions()).isEqualTo(16);
   }
 
