@@ -23,7 +23,7 @@ class ServiceJarsTest {
     return dist;
   }
 
-  /** A built checkout: every module's target/<module>.jar with its target/lib. */
+  /** A built checkout: every module's {@code target/<module>.jar} with its {@code target/lib}. */
   private Path checkout() throws IOException {
     Path root = Files.createDirectories(dir.resolve("checkout"));
     Files.writeString(root.resolve("pom.xml"), "<project/>");
