@@ -7,7 +7,6 @@ import dev.shardpipe.core.config.DatabaseConfiguration;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.placement.RegionPins;
-import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
@@ -121,8 +120,8 @@ public final class Devstack implements AutoCloseable {
    *
    * @param options how to run
    * @return the running devstack
-   * @throws IllegalArgumentException if routing or placement is invalid, or a service jar is
-   *     missing (the message says how to build it)
+   * @throws IllegalArgumentException if a service jar is missing (the message says how to build it
+   *     or where to point the devstack to)
    * @throws IllegalStateException if a service does not become healthy; everything started is
    *     stopped again
    * @throws IOException if a server cannot start or a directory cannot be written
@@ -131,11 +130,8 @@ public final class Devstack implements AutoCloseable {
    */
   public static Devstack start(DevstackOptions options)
       throws IOException, SQLException, InterruptedException {
-    Routing.of(options.partitions(), options.tweetLocations());
     Placement seed = Placement.parse(options.partitions(), options.placement());
-    for (String module : List.of("shard-writer", "ingest-api", "query-service")) {
-      requireJar(options.home(), module);
-    }
+    options.serviceJars().requireBuilt();
     if (options.clean()) {
       FileUtils.deleteDirectory(options.dataDir().toFile());
     }
@@ -283,7 +279,7 @@ public final class Devstack implements AutoCloseable {
       DevstackOptions options, ScheduledExecutorService scheduler, ServiceSpec spec) {
     return new ServiceProcess(
         spec,
-        jar(options.home(), spec.module()),
+        options.serviceJars().jar(spec.module()),
         options.dataDir().resolve("logs").resolve(spec.name() + ".log"),
         JVM_OPTIONS,
         scheduler,
@@ -454,7 +450,8 @@ public final class Devstack implements AutoCloseable {
   }
 
   /**
-   * Finds the repository root from where this code was loaded: {@code
+   * Finds the repository root from where this code was loaded, for the benchmarks, which need the
+   * checkout's docs and build as well as the services' jars: {@code
    * <root>/devstack/target/devstack.jar}, {@code <root>/devstack/target/classes} in tests, or
    * another module's {@code target/lib}; the root is the first ancestor with the service modules.
    *
@@ -465,16 +462,13 @@ public final class Devstack implements AutoCloseable {
   public static Path findHome() throws URISyntaxException {
     Path start =
         Path.of(Devstack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("shard-writer"))
-          && Files.isRegularFile(dir.resolve("pom.xml"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root above "
-            + start
-            + "; pass --home <path of the shardpipe checkout>");
+    return ServiceJars.checkoutAbove(start)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "cannot find the repository root above "
+                        + start
+                        + "; pass --home <path of the shardpipe checkout>"));
   }
 
   /**
@@ -485,22 +479,6 @@ public final class Devstack implements AutoCloseable {
    */
   public static String databaseName(String shard) {
     return "shard_" + shard;
-  }
-
-  private static Path jar(Path home, String module) {
-    return home.resolve(module).resolve("target").resolve(module + ".jar");
-  }
-
-  private static void requireJar(Path home, String module) {
-    Path jar = jar(home, module);
-    if (!Files.isRegularFile(jar) || !Files.isDirectory(jar.resolveSibling("lib"))) {
-      throw new IllegalArgumentException(
-          jar
-              + " is missing; build the services first with: mvn -q -DskipTests package"
-              + " (from "
-              + home
-              + ")");
-    }
   }
 
   /**

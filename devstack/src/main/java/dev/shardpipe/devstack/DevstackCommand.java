@@ -6,8 +6,9 @@ import dev.shardpipe.catalog.Shard;
 import dev.shardpipe.catalog.ShardState;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.embedded.process.ServiceProcess;
+import dev.shardpipe.topology.RoutingOptions;
+import io.micronaut.core.annotation.Nullable;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar devstack/target/devstack.jar}: starts the devstack, prints the endpoints, and
@@ -34,7 +39,7 @@ public final class DevstackCommand implements Callable<Integer> {
 
   @Option(
       names = "--data-dir",
-      defaultValue = ".devstack",
+      defaultValue = DevstackOptions.DEFAULT_DATA_DIR,
       description =
           "Where Kafka, PostgreSQL and the service logs keep their files (default:"
               + " ${DEFAULT-VALUE}).")
@@ -52,59 +57,61 @@ public final class DevstackCommand implements Callable<Integer> {
   private boolean noAuth;
 
   @Option(
+      names = "--service-jars",
+      paramLabel = "DIR",
+      description =
+          "The directory holding shard-writer.jar, ingest-api.jar, query-service.jar and their"
+              + " lib/, as an unpacked distribution has them (default: $"
+              + ServiceJars.VARIABLE
+              + ", else the jars beside devstack.jar, else the checkout this jar was built in).")
+  private @Nullable Path serviceJars;
+
+  @Option(
       names = "--home",
       description =
-          "The repository root holding the built services" + " (default: found from this jar).")
-  private Path home;
-
-  private static final int DEFAULT_KAFKA_PORT = 9092;
-  private static final int DEFAULT_POSTGRES_PORT = 5433;
+          "The repository root holding the built services as <module>/target/<module>.jar"
+              + " (default: see --service-jars).")
+  private @Nullable Path home;
 
   @Option(
       names = "--kafka-port",
-      defaultValue = "" + DEFAULT_KAFKA_PORT,
+      defaultValue = "" + DevstackOptions.DEFAULT_KAFKA_PORT,
       description = "Default: ${DEFAULT-VALUE}.")
   private int kafkaPort;
 
   @Option(
       names = "--kafka-controller-port",
-      defaultValue = "9093",
+      defaultValue = "" + DevstackOptions.DEFAULT_KAFKA_CONTROLLER_PORT,
       description = "Default: ${DEFAULT-VALUE}.")
   private int kafkaControllerPort;
 
   @Option(
       names = "--postgres-port",
-      defaultValue = "" + DEFAULT_POSTGRES_PORT,
+      defaultValue = "" + DevstackOptions.DEFAULT_POSTGRES_PORT,
       description = "Default: ${DEFAULT-VALUE}.")
   private int postgresPort;
 
   @Option(
       names = "--ingest-port",
-      defaultValue = "8080",
+      defaultValue = "" + DevstackOptions.DEFAULT_INGEST_PORT,
       description = "Default: ${DEFAULT-VALUE}.")
   private int ingestPort;
 
-  @Option(names = "--query-port", defaultValue = "8081", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--query-port",
+      defaultValue = "" + DevstackOptions.DEFAULT_QUERY_PORT,
+      description = "Default: ${DEFAULT-VALUE}.")
   private int queryPort;
 
   @Option(
       names = "--writer-base-port",
-      defaultValue = "8082",
+      defaultValue = "" + DevstackOptions.DEFAULT_WRITER_BASE_PORT,
       description =
           "The first writer's port; each further shard adds one (default:" + " ${DEFAULT-VALUE}).")
   private int writerBasePort;
 
-  @Option(
-      names = "--partitions",
-      defaultValue = "" + Routing.DEFAULT_PARTITIONS,
-      description = "P, the events topic's partition count (default: ${DEFAULT-VALUE}).")
-  private int partitions;
-
-  @Option(
-      names = "--tweet-locations",
-      defaultValue = Routing.DEFAULT_TWEET_LOCATIONS,
-      description = "Tweet location ranges (default: ${DEFAULT-VALUE}).")
-  private String tweetLocations;
+  /** The devstack runs the catalog, so it takes the routing half of the tools' topology options. */
+  @Mixin private RoutingOptions routing;
 
   @Option(
       names = "--placement",
@@ -114,6 +121,8 @@ public final class DevstackCommand implements Callable<Integer> {
               + " the shards come from it and shardctl changes them. Start with one shard with"
               + " --placement eu=0-15 (default: ${DEFAULT-VALUE}).")
   private String placement;
+
+  @Spec private CommandSpec spec;
 
   /**
    * Runs the command.
@@ -126,21 +135,7 @@ public final class DevstackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DevstackOptions options =
-        new DevstackOptions(
-            home != null ? home : Devstack.findHome(),
-            dataDir.toAbsolutePath().normalize(),
-            clean,
-            kafkaPort,
-            kafkaControllerPort,
-            postgresPort,
-            ingestPort,
-            queryPort,
-            writerBasePort,
-            partitions,
-            tweetLocations,
-            placement,
-            !noAuth);
+    DevstackOptions options = options();
     PrintStream out = System.out;
     out.println("Starting the shardpipe devstack in " + options.dataDir() + " ...");
     Devstack devstack = Devstack.start(options);
@@ -158,6 +153,40 @@ public final class DevstackCommand implements Callable<Integer> {
     printEndpoints(out, devstack);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The options as given, checked.
+   *
+   * @throws ParameterException naming the option at fault, which picocli prints with the usage
+   */
+  DevstackOptions options() {
+    try {
+      DevstackOptions.Builder builder =
+          DevstackOptions.builder()
+              .dataDir(dataDir)
+              .clean(clean)
+              .kafkaPort(kafkaPort)
+              .kafkaControllerPort(kafkaControllerPort)
+              .postgresPort(postgresPort)
+              .ingestPort(ingestPort)
+              .queryPort(queryPort)
+              .writerBasePort(writerBasePort)
+              .partitions(routing.partitions())
+              .tweetLocations(routing.tweetLocations())
+              .placement(placement)
+              .auth(!noAuth);
+      if (home != null && serviceJars != null) {
+        throw new IllegalArgumentException("--home and --service-jars exclude each other");
+      }
+      builder.serviceJars(
+          home != null
+              ? ServiceJars.sourceTree(home)
+              : ServiceJars.locate(serviceJars, System.getenv(ServiceJars.VARIABLE)));
+      return builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   private static void printEndpoints(PrintStream out, Devstack devstack) {
@@ -233,10 +262,10 @@ public final class DevstackCommand implements Callable<Integer> {
   /** The shardctl command for this devstack: options only where it differs from the defaults. */
   static String shardctlLine(DevstackOptions o) {
     StringBuilder line = new StringBuilder("bin/shardctl status");
-    if (o.postgresPort() != DEFAULT_POSTGRES_PORT) {
+    if (o.postgresPort() != DevstackOptions.DEFAULT_POSTGRES_PORT) {
       line.append(" --catalog-url ").append(Devstack.catalogUrl(o));
     }
-    if (o.kafkaPort() != DEFAULT_KAFKA_PORT) {
+    if (o.kafkaPort() != DevstackOptions.DEFAULT_KAFKA_PORT) {
       line.append(" --bootstrap-servers 127.0.0.1:").append(o.kafkaPort());
     }
     return line.toString();

@@ -1,8 +1,5 @@
 package dev.shardpipe.devstack;
 
-import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.core.routing.Routing;
-import dev.shardpipe.embedded.FreePort;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -19,19 +16,10 @@ final class TestDevstacks {
    * @throws IOException if no free port can be found
    */
   static DevstackOptions options(Path dataDir) throws IOException {
-    return new DevstackOptions(
-        Path.of(System.getProperty("shardpipe.root")),
-        dataDir,
-        false,
-        FreePort.find(),
-        FreePort.find(),
-        FreePort.find(),
-        FreePort.find(),
-        FreePort.find(),
-        FreePort.find(),
-        Routing.DEFAULT_PARTITIONS,
-        Routing.DEFAULT_TWEET_LOCATIONS,
-        Placement.DEFAULT_PLACEMENT,
-        true);
+    return DevstackOptions.builder()
+        .serviceJars(ServiceJars.sourceTree(Path.of(System.getProperty("shardpipe.root"))))
+        .dataDir(dataDir)
+        .freePorts()
+        .build();
   }
 }

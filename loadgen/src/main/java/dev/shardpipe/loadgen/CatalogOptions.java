@@ -1,39 +1,21 @@
 package dev.shardpipe.loadgen;
 
 import dev.shardpipe.loadgen.shards.CatalogView;
+import dev.shardpipe.topology.Topology;
+import dev.shardpipe.topology.TopologyOptions;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Where the shards are (picocli mixin of every command that reads them): the catalog, which names
- * the shards, their URLs and the placement of every partition as it changes during a run, and the
- * login of the shards themselves. Defined once here for every command; docs/loadgen.md lists them.
+ * Where the shards are (picocli mixin of every command that reads them): the topology every tool
+ * parses alike ({@link TopologyOptions}: the routing, the catalog, which names the shards, their
+ * URLs and the placement of every partition as it changes during a run, and the logins), and how
+ * long loadgen waits for the catalog. docs/loadgen.md lists them.
  */
 final class CatalogOptions {
 
-  /** The environment variable that overrides the default catalog URL: {@value}. */
-  static final String URL_VARIABLE = "SHARDPIPE_CATALOG_URL";
-
-  @Option(
-      names = "--catalog-url",
-      defaultValue = "${env:" + URL_VARIABLE + ":-" + CatalogView.DEFAULT_URL + "}",
-      description =
-          "The catalog's JDBC URL: the shards, their URLs and the placement come from it."
-              + " Default: $"
-              + URL_VARIABLE
-              + ", else "
-              + CatalogView.DEFAULT_URL
-              + ".")
-  private String catalogUrl;
-
-  @Option(
-      names = "--catalog-user",
-      defaultValue = "postgres",
-      description = "Default: ${DEFAULT-VALUE}.")
-  private String catalogUser;
-
-  @Option(names = "--catalog-password", defaultValue = "", description = "Default: empty.")
-  private String catalogPassword;
+  @Mixin private TopologyOptions topology;
 
   @Option(
       names = "--catalog-timeout",
@@ -41,51 +23,40 @@ final class CatalogOptions {
       description = "How long to wait for the catalog's first answer. Default: ${DEFAULT-VALUE}.")
   private Duration catalogTimeout;
 
-  @Option(
-      names = "--database-user",
-      defaultValue = "postgres",
-      description = "The shards' database user. Default: ${DEFAULT-VALUE}.")
-  private String databaseUser;
-
-  @Option(names = "--database-password", defaultValue = "", description = "Default: empty.")
-  private String databasePassword;
-
   /**
    * Validates the options.
    *
-   * @throws IllegalArgumentException naming the option and the bad value
+   * @throws picocli.CommandLine.ParameterException naming a topology option and its bad value
+   * @throws IllegalArgumentException naming {@code --catalog-timeout} and its bad value
    */
   CatalogSettings settings() {
-    return new CatalogSettings(
-        catalogUrl, catalogUser, catalogPassword, catalogTimeout, databaseUser, databasePassword);
+    return new CatalogSettings(topology.topology(), catalogTimeout);
   }
 
   /**
    * The validated options.
    *
-   * @param url the catalog's JDBC URL
-   * @param user the catalog's database user
-   * @param password its password
+   * @param topology the routing, the catalog and the logins
    * @param timeout how long to wait for the catalog's first answer
-   * @param databaseUser the shards' database user
-   * @param databasePassword their password
    */
-  record CatalogSettings(
-      String url,
-      String user,
-      String password,
-      Duration timeout,
-      String databaseUser,
-      String databasePassword) {
+  record CatalogSettings(Topology topology, Duration timeout) {
 
     CatalogSettings {
-      if (!url.startsWith("jdbc:postgresql:")) {
-        throw new IllegalArgumentException(
-            "--catalog-url must be a jdbc:postgresql: URL, was " + url);
-      }
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("--catalog-timeout must be positive, was " + timeout);
       }
+    }
+
+    String url() {
+      return topology.catalogUrl();
+    }
+
+    String databaseUser() {
+      return topology.databaseUser();
+    }
+
+    String databasePassword() {
+      return topology.databasePassword();
     }
 
     /**
@@ -96,7 +67,12 @@ final class CatalogOptions {
      * @throws InterruptedException if interrupted
      */
     CatalogView open(String actor) throws InterruptedException {
-      return CatalogView.open(url, user, password, actor, timeout);
+      return CatalogView.open(
+          topology.catalogUrl(),
+          topology.catalogUser(),
+          topology.catalogPassword(),
+          actor,
+          timeout);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.shardpipe.loadgen;
 
-import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.loadgen.drive.DriverResult;
 import dev.shardpipe.loadgen.drive.Percentiles;
 import dev.shardpipe.loadgen.observe.Machine;
@@ -94,24 +93,12 @@ final class ReadsCommand implements Callable<Integer> {
       description = "Default: ${DEFAULT-VALUE}.")
   private URI queryUrl;
 
-  /** For --sql: the shards come from the catalog. */
+  /** The routing of owners and locations; for --sql also the shards, from the catalog. */
   @Mixin private CatalogOptions catalog;
 
   @Mixin private TokenOption token;
 
   @Spec private CommandSpec command;
-
-  @Option(
-      names = "--partitions",
-      defaultValue = "" + Routing.DEFAULT_PARTITIONS,
-      description = "Default: ${DEFAULT-VALUE}.")
-  private int partitions;
-
-  @Option(
-      names = "--tweet-locations",
-      defaultValue = Routing.DEFAULT_TWEET_LOCATIONS,
-      description = "Default: ${DEFAULT-VALUE}.")
-  private String tweetLocations;
 
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   private @Nullable Path summaryJson;
@@ -161,7 +148,7 @@ final class ReadsCommand implements Callable<Integer> {
                 view,
                 shards.databaseUser(),
                 shards.databasePassword(),
-                Routing.of(partitions, tweetLocations),
+                shards.topology().routing(),
                 token.token());
         description = "sql on the shards of the catalog at " + shards.url();
         run = ReadLoad.run(target, plan);
@@ -169,7 +156,7 @@ final class ReadsCommand implements Callable<Integer> {
     } else {
       ReadLoad.Target target =
           new ReadLoad.Target(
-              false, queryUrl, null, "", "", Routing.of(partitions, tweetLocations), token.token());
+              false, queryUrl, null, "", "", shards.topology().routing(), token.token());
       description = "http " + queryUrl;
       run = ReadLoad.run(target, plan);
     }

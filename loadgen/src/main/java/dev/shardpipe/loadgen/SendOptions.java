@@ -1,7 +1,6 @@
 package dev.shardpipe.loadgen;
 
 import dev.shardpipe.core.config.PipelineConfiguration;
-import dev.shardpipe.core.routing.Routing;
 import io.micronaut.core.annotation.Nullable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options every ingest command shares (picocli mixin): the sink, the pace, what to observe and
- * how to report. Each default is a constant documented once here and in docs/loadgen.md; {@link
- * #settings()} validates them with messages that name the option.
+ * how to report; the topology comes with {@link CatalogOptions}. Each default is a constant
+ * documented once here and in docs/loadgen.md; {@link #settings()} validates them with messages
+ * that name the option.
  */
 final class SendOptions {
 
@@ -163,18 +163,6 @@ final class SendOptions {
       description = "The events topic. Default: ${DEFAULT-VALUE}.")
   private String topic;
 
-  @Option(
-      names = "--partitions",
-      defaultValue = "" + Routing.DEFAULT_PARTITIONS,
-      description = "P, as shardpipe.partitions. Default: ${DEFAULT-VALUE}.")
-  private int partitions;
-
-  @Option(
-      names = "--tweet-locations",
-      defaultValue = Routing.DEFAULT_TWEET_LOCATIONS,
-      description = "As shardpipe.tweet-locations. Default: ${DEFAULT-VALUE}.")
-  private String tweetLocations;
-
   @Option(names = "--summary-json", description = "Also write the summary as JSON to this file.")
   private @Nullable Path summaryJson;
 
@@ -221,8 +209,6 @@ final class SendOptions {
           readYourWrites,
           catalog.settings(),
           topic,
-          partitions,
-          tweetLocations,
           summaryJson,
           !noProgress,
           token.token());

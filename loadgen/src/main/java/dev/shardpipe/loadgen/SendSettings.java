@@ -33,8 +33,6 @@ record SendSettings(
     boolean readYourWrites,
     CatalogOptions.CatalogSettings catalog,
     String topic,
-    int partitions,
-    String tweetLocations,
     @Nullable Path summaryJson,
     boolean progress,
     @Nullable String token) {
@@ -71,11 +69,6 @@ record SendSettings(
     }
     requireHttp("--ingest-url", ingestUrl);
     requireHttp("--query-url", queryUrl);
-    try {
-      Routing.of(partitions, tweetLocations);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--partitions or --tweet-locations: " + e.getMessage(), e);
-    }
     PartitionChoice choice = partitionChoice(partition);
     if (readYourWrites && sink != SinkKind.HTTP) {
       throw new IllegalArgumentException(
@@ -111,6 +104,10 @@ record SendSettings(
   }
 
   Routing routing() {
-    return Routing.of(partitions, tweetLocations);
+    return catalog.topology().routing();
+  }
+
+  String tweetLocations() {
+    return catalog.topology().tweetLocations();
   }
 }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Option validation: every command below fails before it reaches a server. */
 class LoadgenCommandTest {
@@ -112,6 +115,27 @@ class LoadgenCommandTest {
         .contains("//localhost:5433/shardpipe_catalog")
         .doesNotContain("--placement")
         .doesNotContain("--database-url-template");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"synthetic", "git", "files", "reads"})
+  void everyCommandTakesTheTopologyOptionsEveryToolShares(String name) {
+    CommandSpec spec = LoadgenCommand.commandLine().getSubcommands().get(name).getCommandSpec();
+
+    assertThat(spec.findOption("--partitions").defaultValueString(false))
+        .isEqualTo("${env:SHARDPIPE_PARTITIONS:-16}");
+    assertThat(spec.findOption("--tweet-locations").defaultValueString(false))
+        .isEqualTo("${env:SHARDPIPE_TWEET_LOCATIONS:-europe=0-7,usa=8-15}");
+    assertThat(spec.findOption("--catalog-url").defaultValueString(false))
+        .isEqualTo(
+            "${env:SHARDPIPE_CATALOG_URL:-jdbc:postgresql://localhost:5433/shardpipe_catalog}");
+    assertThat(spec.findOption("--database-user").defaultValueString(false))
+        .isEqualTo("${env:SHARDPIPE_DATABASE_USER:-postgres}");
+    for (String option :
+        List.of(
+            "--catalog-user", "--catalog-password", "--database-password", "--catalog-timeout")) {
+      assertThat(spec.findOption(option)).as(option).isNotNull();
+    }
   }
 
   @Test

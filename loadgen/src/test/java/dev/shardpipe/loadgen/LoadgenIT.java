@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.EventType;
-import dev.shardpipe.core.placement.Placement;
-import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.devstack.Devstack;
 import dev.shardpipe.devstack.DevstackOptions;
-import dev.shardpipe.embedded.FreePort;
+import dev.shardpipe.devstack.ServiceJars;
 import dev.shardpipe.loadgen.source.StableIds;
 import dev.shardpipe.testing.Sql;
 import io.micronaut.json.JsonMapper;
@@ -57,20 +55,11 @@ class LoadgenIT {
   @BeforeAll
   static void start() throws Exception {
     DevstackOptions options =
-        new DevstackOptions(
-            Path.of(System.getProperty("shardpipe.root")),
-            dir.resolve("devstack"),
-            false,
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            FreePort.find(),
-            Routing.DEFAULT_PARTITIONS,
-            Routing.DEFAULT_TWEET_LOCATIONS,
-            Placement.DEFAULT_PLACEMENT,
-            true);
+        DevstackOptions.builder()
+            .serviceJars(ServiceJars.sourceTree(Path.of(System.getProperty("shardpipe.root"))))
+            .dataDir(dir.resolve("devstack"))
+            .freePorts()
+            .build();
     devstack = Devstack.start(options);
     repository = dir.resolve("repository");
     try (Git git = Git.init().setDirectory(repository.toFile()).setInitialBranch("main").call()) {

@@ -70,7 +70,7 @@ final class AddShardCommand extends SessionCommand {
     }
     String shardUrl = url;
     if (shardUrl == null) {
-      shardUrl = besideCatalog(session.options().catalogUrl, "shard_" + name);
+      shardUrl = besideCatalog(session.options().topology().catalogUrl(), "shard_" + name);
       if (createDatabase(session, "shard_" + name)) {
         out.println("created database shard_" + name + " on the catalog's server");
       }
@@ -106,7 +106,7 @@ final class AddShardCommand extends SessionCommand {
 
   /** Creates a database on the catalog's server unless it exists; true when created. */
   private static boolean createDatabase(Session session, String database) throws SQLException {
-    try (Connection c = session.server(session.options().catalogUrl).getConnection()) {
+    try (Connection c = session.server(session.options().topology().catalogUrl()).getConnection()) {
       try (PreparedStatement exists =
           c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
         exists.setString(1, database);

@@ -2,42 +2,24 @@ package dev.shardpipe.shardctl;
 
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.placement.RegionPins;
-import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.topology.Topology;
+import dev.shardpipe.topology.TopologyOptions;
+import io.micronaut.core.annotation.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Where the catalog, the shards and Kafka are: the options every command shares. Each defaults to
- * the environment variable the services read for the same setting, then to the devstack's value, so
- * that in the devstack no option is needed and in a container the service environment suffices.
+ * Where the catalog, the shards and Kafka are: the options every command shares, the topology's
+ * from {@link TopologyOptions} as every tool has them. Each defaults to the environment variable
+ * the services read for the same setting, then to the devstack's value, so that in the devstack no
+ * option is needed and in a container the service environment suffices.
  */
 final class ConnectionOptions {
-
-  /** The devstack's catalog: {@value}. */
-  static final String DEFAULT_CATALOG_URL = "jdbc:postgresql://localhost:5433/shardpipe_catalog";
 
   /** The devstack's broker: {@value}. */
   static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
 
-  @Option(
-      names = "--catalog-url",
-      paramLabel = "JDBC_URL",
-      defaultValue = "${env:SHARDPIPE_CATALOG_URL:-" + DEFAULT_CATALOG_URL + "}",
-      description = "The catalog database (env SHARDPIPE_CATALOG_URL; default: ${DEFAULT-VALUE}).")
-  String catalogUrl;
-
-  @Option(
-      names = "--user",
-      defaultValue = "${env:SHARDPIPE_DATABASE_USER:-postgres}",
-      description =
-          "User for the catalog and the shards (env SHARDPIPE_DATABASE_USER; default:"
-              + " ${DEFAULT-VALUE}).")
-  String user;
-
-  @Option(
-      names = "--password",
-      defaultValue = "${env:SHARDPIPE_DATABASE_PASSWORD:-}",
-      description = "Password for the catalog and the shards (env SHARDPIPE_DATABASE_PASSWORD).")
-  String password;
+  @Mixin TopologyOptions topologyOptions;
 
   @Option(
       names = "--bootstrap-servers",
@@ -53,14 +35,6 @@ final class ConnectionOptions {
   String topic;
 
   @Option(
-      names = "--tweet-locations",
-      defaultValue = "${env:SHARDPIPE_TWEET_LOCATIONS:-" + Routing.DEFAULT_TWEET_LOCATIONS + "}",
-      description =
-          "Tweet location ranges, as the services' shardpipe.tweet-locations (env"
-              + " SHARDPIPE_TWEET_LOCATIONS; default: ${DEFAULT-VALUE}).")
-  String tweetLocations;
-
-  @Option(
       names = "--location-regions",
       defaultValue =
           "${env:SHARDPIPE_LOCATION_REGIONS:-" + RegionPins.DEFAULT_LOCATION_REGIONS + "}",
@@ -68,4 +42,18 @@ final class ConnectionOptions {
           "Locations pinned to regions, as the services' shardpipe.location-regions (env"
               + " SHARDPIPE_LOCATION_REGIONS; default: ${DEFAULT-VALUE}).")
   String locationRegions;
+
+  private @Nullable Topology topology;
+
+  /**
+   * The partitions, tweet locations, catalog and logins, checked once.
+   *
+   * @throws picocli.CommandLine.ParameterException naming the option at fault
+   */
+  Topology topology() {
+    if (topology == null) {
+      topology = topologyOptions.topology();
+    }
+    return topology;
+  }
 }

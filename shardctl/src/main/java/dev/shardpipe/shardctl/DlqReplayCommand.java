@@ -108,7 +108,9 @@ final class DlqReplayCommand implements Callable<Integer> {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer();
         KafkaProducer<byte[], byte[]> producer = producer()) {
       Routing routing =
-          Routing.of(producer.partitionsFor(connection.topic).size(), connection.tweetLocations);
+          Routing.of(
+              producer.partitionsFor(connection.topic).size(),
+              connection.topology().tweetLocations());
       List<TopicPartition> partitions =
           consumer.partitionsFor(dlqTopic).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))

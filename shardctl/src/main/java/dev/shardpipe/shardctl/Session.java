@@ -8,6 +8,7 @@ import dev.shardpipe.core.placement.RegionPins;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.move.MoveSteps;
 import dev.shardpipe.move.ShardDataSources;
+import dev.shardpipe.topology.Topology;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +59,11 @@ final class Session implements AutoCloseable {
   private Session(ConnectionOptions options, CatalogClient client) {
     this.options = options;
     this.client = client;
-    this.shards = new ShardDataSources(options.user, options.password, SHARD_CONNECT_TIMEOUT);
+    this.shards =
+        new ShardDataSources(
+            options.topology().databaseUser(),
+            options.topology().databasePassword(),
+            SHARD_CONNECT_TIMEOUT);
     this.steps =
         new MoveSteps(
             client.catalog(),
@@ -77,17 +82,21 @@ final class Session implements AutoCloseable {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("micronaut.application.name", ACTOR);
     settings.put("shardpipe.topic", options.topic);
-    settings.put("shardpipe.tweet-locations", options.tweetLocations);
+    Topology topology = options.topology();
+    // An empty catalog is seeded from these, as the services seed it from their configuration.
+    settings.put("shardpipe.partitions", topology.partitions());
+    settings.put("shardpipe.tweet-locations", topology.tweetLocations());
     settings.put("shardpipe.location-regions", options.locationRegions);
     CatalogClient client =
-        CatalogClient.open(options.catalogUrl, options.user, options.password, settings);
+        CatalogClient.open(
+            topology.catalogUrl(), topology.catalogUser(), topology.catalogPassword(), settings);
     try {
       if (!client.watcher().awaitLoaded(CATALOG_WAIT)) {
         String error = client.watcher().lastError();
         client.close();
         throw new ShardctlException(
             "cannot read the catalog at "
-                + options.catalogUrl
+                + topology.catalogUrl()
                 + (error == null ? "" : ": " + error)
                 + "; is it running (--catalog-url, SHARDPIPE_CATALOG_URL)?");
       }
@@ -116,7 +125,7 @@ final class Session implements AutoCloseable {
   RegionPins pins(CatalogSnapshot catalog) {
     Routing routing;
     try {
-      routing = Routing.of(catalog.partitions(), options.tweetLocations);
+      routing = Routing.of(catalog.partitions(), options.topology().tweetLocations());
     } catch (IllegalArgumentException e) {
       throw new ShardctlException("--tweet-locations: " + e.getMessage(), e);
     }
@@ -146,9 +155,9 @@ final class Session implements AutoCloseable {
     source.setUrl(url);
     // A URL that names its own user (as the test servers' do) keeps it.
     if (!url.contains("user=")) {
-      source.setUser(options.user);
-      if (!options.password.isEmpty()) {
-        source.setPassword(options.password);
+      source.setUser(options.topology().databaseUser());
+      if (!options.topology().databasePassword().isEmpty()) {
+        source.setPassword(options.topology().databasePassword());
       }
     }
     source.setConnectTimeout(10);

@@ -11,10 +11,10 @@ import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.TweetEvent;
-import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.devstack.Devstack;
 import dev.shardpipe.devstack.DevstackOptions;
+import dev.shardpipe.devstack.ServiceJars;
 import dev.shardpipe.embedded.FreePort;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.loadgen.shards.ShardOffsets;
@@ -768,15 +768,16 @@ public final class BenchSuite {
   /** The options that point loadgen at the devstack. */
   private static List<String> endpoints(Devstack devstack) {
     DevstackOptions ports = devstack.options();
-    return List.of(
-        "--ingest-url",
-        "http://127.0.0.1:" + ports.ingestPort(),
-        "--query-url",
-        "http://127.0.0.1:" + ports.queryPort(),
-        "--catalog-url",
-        Devstack.catalogUrl(ports),
-        "--token",
-        token(devstack));
+    List<String> endpoints = new ArrayList<>(ports.topology().arguments());
+    endpoints.addAll(
+        List.of(
+            "--ingest-url",
+            "http://127.0.0.1:" + ports.ingestPort(),
+            "--query-url",
+            "http://127.0.0.1:" + ports.queryPort(),
+            "--token",
+            token(devstack)));
+    return endpoints;
   }
 
   /** The admin token, as a user passes it: it posts, reads back and reads /stats. */
@@ -799,21 +800,14 @@ public final class BenchSuite {
     for (int port = base; port < base + SuiteOptions.PORTS; port++) {
       FreePort.requireFree(port, "the benchmark suite (--base-port)");
     }
-    return new DevstackOptions(
-        options.home(),
-        options.dataDir().resolve("devstack"),
-        true,
-        base,
-        base + 1,
-        base + 2,
-        base + 3,
-        base + 4,
-        base + 5,
-        Routing.DEFAULT_PARTITIONS,
-        Routing.DEFAULT_TWEET_LOCATIONS,
-        // Seeds the devstack's catalog; from then on the shards and placement come from there.
-        Placement.DEFAULT_PLACEMENT,
-        true);
+    // The default routing and placement, which seeds the devstack's catalog; from then on the
+    // shards and placement come from there.
+    return DevstackOptions.builder()
+        .serviceJars(ServiceJars.sourceTree(options.home()))
+        .dataDir(options.dataDir().resolve("devstack"))
+        .clean(true)
+        .ports(base)
+        .build();
   }
 
   static boolean ok(JsonNode run) {

@@ -33,15 +33,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
-import net.datafaker.Faker;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -76,7 +73,6 @@ final class MoveFigures {
   private static final String LOCATION = "europe";
   private static final int BATCH_SIZE = 100;
   private static final int CHUNK = 50_000;
-  private static final int TEXTS = 1024;
   private static final int OWNERS = 5_000;
   private static final Duration MOVE_AFTER = Duration.ofSeconds(10);
   private static final Duration POLL = Duration.ofMillis(50);
@@ -247,14 +243,7 @@ final class MoveFigures {
     LOG.info(
         "loading {} tweets into partition {} on {}", options.moveRows(), partition, from.name());
     new ShardStore(source, from.name(), TOPIC).ensurePartitions(List.of(partition));
-    Random random = new Random(options.seed());
-    Faker faker = new Faker(new Random(options.seed()));
-    List<String> texts = new ArrayList<>(TEXTS);
-    for (int i = 0; i < TEXTS; i++) {
-      texts.add(faker.lorem().sentence(3 + random.nextInt(25)));
-    }
-    Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    long span = ChronoUnit.DAYS.getDuration().multipliedBy(30).toMillis();
+    FakeRows fake = new FakeRows(options.seed(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
     try (Connection c = DriverManager.getConnection(from.url(), PostgresServer.USER, "")) {
       try (Statement s = c.createStatement()) {
         for (ShardTable table : ShardSchema.all()) {
@@ -264,20 +253,7 @@ final class MoveFigures {
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
       StringBuilder rows = new StringBuilder();
       for (long i = 0; i < options.moveRows(); i++) {
-        rows.append(new UUID(random.nextLong(), random.nextLong()))
-            .append('\t')
-            .append(LOCATION)
-            .append('\t')
-            .append(owners.get((int) (i % owners.size())))
-            .append('\t')
-            .append(texts.get(random.nextInt(TEXTS)))
-            .append('\t')
-            .append(random.nextInt(1000))
-            .append('\t')
-            .append(end.minusMillis((long) (random.nextDouble() * span)))
-            .append('\t')
-            .append(partition)
-            .append('\n');
+        fake.tweet(rows, LOCATION, owners.get((int) (i % owners.size())), partition);
         if ((i + 1) % CHUNK == 0 || i == options.moveRows() - 1) {
           copy.copyIn(ReadData.copyIn(ShardSchema.TWEETS), new StringReader(rows.toString()));
           rows.setLength(0);

@@ -12,14 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import net.datafaker.Faker;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -40,7 +35,6 @@ final class ReadData {
 
   private static final String[] LOCATIONS = {"europe", "usa", "asia"};
   private static final int CHUNK = 50_000;
-  private static final int POOL = 2048;
   private static final String INGESTED_AT = "ingested_at";
 
   private ReadData() {}
@@ -61,21 +55,7 @@ final class ReadData {
       long keys,
       long seed)
       throws SQLException, IOException {
-    Random random = new Random(seed);
-    Faker faker = new Faker(new Random(seed));
-    List<String> texts = new ArrayList<>(POOL);
-    List<String[]> names = new ArrayList<>(POOL);
-    for (int i = 0; i < POOL; i++) {
-      // Lorem words and dots only: nothing COPY's text format would have to escape.
-      texts.add(faker.lorem().sentence(3 + random.nextInt(25)));
-      names.add(
-          new String[] {
-            faker.lorem().word() + "/" + faker.lorem().word() + "." + faker.file().extension(),
-            faker.file().mimeType()
-          });
-    }
-    Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    long spanMillis = ChronoUnit.DAYS.getDuration().multipliedBy(30).toMillis();
+    FakeRows fake = new FakeRows(seed, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     Map<String, Connection> shards = new LinkedHashMap<>();
     try {
       for (String shard : placement.shards()) {
@@ -89,47 +69,23 @@ final class ReadData {
         String location = LOCATIONS[(int) (i % LOCATIONS.length)];
         long owner = 1 + (i / LOCATIONS.length) % keys;
         int partition = routing.partitionForTweet(location, owner);
-        tweetRows
-            .computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder())
-            .append(new UUID(random.nextLong(), random.nextLong()))
-            .append('\t')
-            .append(location)
-            .append('\t')
-            .append(owner)
-            .append('\t')
-            .append(texts.get(random.nextInt(POOL)))
-            .append('\t')
-            .append(random.nextInt(1000))
-            .append('\t')
-            .append(end.minusMillis((long) (random.nextDouble() * spanMillis)))
-            .append('\t')
-            .append(partition)
-            .append('\n');
+        fake.tweet(
+            tweetRows.computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder()),
+            location,
+            owner,
+            partition);
         if ((i + 1) % CHUNK == 0 || i == tweets - 1) {
           copy(shards, tweetRows, copyIn(ShardSchema.TWEETS));
         }
       }
       Map<String, StringBuilder> fileRows = new LinkedHashMap<>();
       for (long i = 0; i < files; i++) {
-        long user = 1 + (long) (random.nextDouble() * keys);
+        long user = fake.key(keys);
         int partition = routing.partitionForFile(user);
-        String[] name = names.get(random.nextInt(POOL));
-        fileRows
-            .computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder())
-            .append(new UUID(random.nextLong(), random.nextLong()))
-            .append('\t')
-            .append(user)
-            .append('\t')
-            .append(name[0])
-            .append('\t')
-            .append((long) Math.exp(Math.log(32_768) + 2 * random.nextGaussian()))
-            .append('\t')
-            .append(name[1])
-            .append('\t')
-            .append(end.minusMillis((long) (random.nextDouble() * spanMillis)))
-            .append('\t')
-            .append(partition)
-            .append('\n');
+        fake.file(
+            fileRows.computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder()),
+            user,
+            partition);
         if ((i + 1) % CHUNK == 0 || i == files - 1) {
           copy(shards, fileRows, copyIn(ShardSchema.FILE_METADATA));
         }

@@ -15,9 +15,6 @@ import java.util.function.Supplier;
  */
 public final class CatalogView implements Supplier<CatalogSnapshot>, AutoCloseable {
 
-  /** The catalog of the devstack: {@value}. */
-  public static final String DEFAULT_URL = "jdbc:postgresql://localhost:5433/shardpipe_catalog";
-
   /** How long {@link #open} waits for the first snapshot by default: {@value}. */
   public static final String DEFAULT_TIMEOUT = "PT15S";
 
