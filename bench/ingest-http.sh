@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# HTTP ingest benchmark (issue #3): drives ingest-api on a running devstack with wrk and reports
-# events/s and latency percentiles for
+# HTTP ingest benchmark (docs/benchmarks.md, "HTTP ingest"): drives ingest-api on a running
+# devstack with wrk and reports events/s and latency percentiles for
 #   1. POST /tweets/batch, 1 000 tweets per request (target: >= 60 000 events/s sustained 60 s)
 #   2. POST /tweets, one tweet per request      (target: >= 5 000 requests/s, p99 < 25 ms)
 #

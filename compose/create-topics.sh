@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-shot job of the compose stacks: creates the events topic and the dead-letter topic before any
 # service starts (every service checks the events topic at start-up and stops without it), then
-# checks that an existing events topic has the partition count routing is computed for (SPEC 4).
+# checks that an existing events topic has the partition count routing is computed for
+# (docs/contract.md §4).
 # Runs in the apache/kafka image; everything comes from the environment the compose file sets,
 # including how to log in to the brokers (SECURITY_PROTOCOL and the rest, kafka-client-config.sh).
 set -euo pipefail

@@ -552,7 +552,9 @@ class Checker:
             if not valid_cluster_id(env.get("CLUSTER_ID") or ""):
                 self.problem(f"{name}: CLUSTER_ID is not a Kafka UUID (22 base64url characters)")
             if (env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE") or "true").lower() != "false":
-                self.problem(f"{name}: KAFKA_AUTO_CREATE_TOPICS_ENABLE must be false (SPEC 4)")
+                self.problem(
+                    f"{name}: KAFKA_AUTO_CREATE_TOPICS_ENABLE must be false (docs/contract.md §4)"
+                )
             voters = env.get("KAFKA_CONTROLLER_QUORUM_VOTERS") or ""
             if f"{env.get('KAFKA_NODE_ID')}@{name}:" not in voters:
                 self.problem(f"{name}: node {env.get('KAFKA_NODE_ID')} is no quorum voter")

@@ -475,7 +475,7 @@ public final class Devstack implements AutoCloseable {
    * Returns the database name of a shard.
    *
    * @param shard the shard
-   * @return {@code shard_<shard>} (SPEC 9)
+   * @return {@code shard_<shard>} (docs/contract.md §9)
    */
   public static String databaseName(String shard) {
     return "shard_" + shard;

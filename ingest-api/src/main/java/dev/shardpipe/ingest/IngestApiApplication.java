@@ -18,7 +18,7 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
             title = "shardpipe ingest-api",
             version = "1",
             description =
-                "Tweets and file metadata in over HTTP (SPEC 6). 202 means Kafka acknowledged"
+                "Tweets and file metadata in over HTTP. 202 means Kafka acknowledged"
                     + " every event of the request with acks=all from an idempotent producer;"
                     + " every error is application/problem+json (RFC 9457)."),
     // Swagger UI's Authorize button sends the token of every request it makes.

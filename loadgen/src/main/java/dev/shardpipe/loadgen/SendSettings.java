@@ -37,7 +37,7 @@ record SendSettings(
     boolean progress,
     @Nullable String token) {
 
-  /** ingest-api's batch limit (SPEC 6). */
+  /** ingest-api's batch limit (docs/contract.md §6). */
   static final int MAX_BATCH_SIZE = 10_000;
 
   SendSettings {

@@ -8,9 +8,10 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 
 /**
- * Runs the query service (SPEC 7): {@code java -jar query-service.jar}, listening on 127.0.0.1:8081
- * unless {@code micronaut.server.*} says otherwise. The OpenAPI document is written at compile time
- * and served at {@code /swagger/query-service.yml}, with Swagger UI at {@code /swagger-ui/}.
+ * Runs the query service (docs/contract.md §7): {@code java -jar query-service.jar}, listening on
+ * 127.0.0.1:8081 unless {@code micronaut.server.*} says otherwise. The OpenAPI document is written
+ * at compile time and served at {@code /swagger/query-service.yml}, with Swagger UI at {@code
+ * /swagger-ui/}.
  */
 @OpenAPIDefinition(
     info =
@@ -18,7 +19,7 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
             title = "shardpipe query-service",
             version = "1",
             description =
-                "Tweets and file metadata read across the PostgreSQL shards (SPEC 7): routed"
+                "Tweets and file metadata read across the PostgreSQL shards: routed"
                     + " when the shard key is known, merged newest first with keyset cursors when"
                     + " not; partial answers name the missing shards. Every error is"
                     + " application/problem+json (RFC 9457)."),

@@ -8,7 +8,8 @@ package dev.shardpipe.store;
  * @param upserts events offered as upserts (a row is written unless a newer version exists)
  * @param deletes events offered as deletes
  * @param rowsWritten rows inserted or replaced plus tombstones written; less than {@code upserts +
- *     deletes} when a stored version was newer or a redelivered event changed nothing (SPEC 3)
+ *     deletes} when a stored version was newer or a redelivered event changed nothing
+ *     (docs/contract.md §3)
  * @param alreadyCommitted true when an earlier attempt of this same transaction had committed and
  *     only its acknowledgement was lost, so nothing was written again
  */

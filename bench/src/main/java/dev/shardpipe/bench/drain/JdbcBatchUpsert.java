@@ -61,7 +61,7 @@ final class JdbcBatchUpsert {
   /**
    * Empties {@code tweets} and drops every index of it but the primary key, committed: what is left
    * is the cost of the heap and the one index an upsert needs, the floor under any writer that
-   * keeps the read indexes SPEC 5 asks for.
+   * keeps the read indexes docs/contract.md §5 asks for.
    *
    * @param c a connection from {@link #connect}
    */

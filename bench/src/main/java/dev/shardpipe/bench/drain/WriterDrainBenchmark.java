@@ -50,13 +50,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer-drain benchmark (issue #4): pre-fills the events topic of a fresh broker with fake
- * tweets spread over both shards, starts one writer per shard from its jar as a child JVM (as the
- * devstack does), and times them from launch and from their first commit to the moment their {@code
- * applied_offsets} cover every record; then runs the peer users would pick instead, Kafka Connect
- * with the Debezium JDBC sink ({@link DebeziumSink}), on the same rows; upserts them with plain
- * JDBC batches into a table of the same schema and indexes on the same PostgreSQL server, and loads
- * them with {@code COPY} into that table emptied, for comparison.
+ * The writer-drain benchmark (docs/benchmarks.md, "Writer drain"): pre-fills the events topic of a
+ * fresh broker with fake tweets spread over both shards, starts one writer per shard from its jar
+ * as a child JVM (as the devstack does), and times them from launch and from their first commit to
+ * the moment their {@code applied_offsets} cover every record; then runs the peer users would pick
+ * instead, Kafka Connect with the Debezium JDBC sink ({@link DebeziumSink}), on the same rows;
+ * upserts them with plain JDBC batches into a table of the same schema and indexes on the same
+ * PostgreSQL server, and loads them with {@code COPY} into that table emptied, for comparison.
  *
  * <p>Everything runs on 127.0.0.1 in {@link WriterDrainOptions#dataDir()}, which is emptied first.
  * A suite calls {@link #run()} and reads the {@link WriterDrainResult}.

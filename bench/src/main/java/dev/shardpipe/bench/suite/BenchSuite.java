@@ -45,8 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The project's benchmark suite (issue #7): every performance figure of the pipeline, each next to
- * a reference measured in the same session on the same machine, as a ratio.
+ * The project's benchmark suite (docs/benchmarks.md): every performance figure of the pipeline,
+ * each next to a reference measured in the same session on the same machine, as a ratio.
  *
  * <ol>
  *   <li>Writer drain of pre-produced tweet events next to Kafka Connect with the Debezium JDBC sink
@@ -259,7 +259,7 @@ public final class BenchSuite {
         new SuiteRow(
             "the same JDBC upsert into `tweets` with its primary key only, no read indexes",
             count(drain.baselinePrimaryKeyOnlyRowsPerSecond()) + " rows/s",
-            "the JDBC upsert with SPEC 5's indexes (above)",
+            "the JDBC upsert with the shard's read indexes (above)",
             count(drain.baselineRowsPerSecond()) + " rows/s",
             ratio(drain.baselinePrimaryKeyOnlyRowsPerSecond() / drain.baselineRowsPerSecond()),
             "",

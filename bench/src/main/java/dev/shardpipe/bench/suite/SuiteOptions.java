@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * How to run the benchmark suite. The defaults are the issue's (#7) figures.
+ * How to run the benchmark suite. The defaults are the figures docs/benchmarks.md reports.
  *
  * @param home the repository root with every module built
  * @param dataDir where the servers, the devstack and the logs live; emptied first

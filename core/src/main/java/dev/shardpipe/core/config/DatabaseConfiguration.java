@@ -38,7 +38,7 @@ public record DatabaseConfiguration(
   /** The placeholder for the shard name: {@value}. */
   public static final String SHARD_PLACEHOLDER = "{shard}";
 
-  /** Default URL template, the devstack's PostgreSQL (SPEC 9): {@value}. */
+  /** Default URL template, the devstack's PostgreSQL (docs/contract.md §9): {@value}. */
   public static final String DEFAULT_URL_TEMPLATE =
       "jdbc:postgresql://localhost:5433/shard_{shard}";
 

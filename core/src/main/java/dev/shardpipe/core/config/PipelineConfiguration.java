@@ -9,8 +9,8 @@ import java.time.Duration;
 
 /**
  * The pipeline's shared settings, under {@value #PREFIX}; every service reads the same keys, so
- * that they agree on the topic, routing and placement (SPEC 4, SPEC 9). Each can be set in {@code
- * application.yml} or as an environment variable ({@code SHARDPIPE_PLACEMENT}, ...).
+ * that they agree on the topic, routing and placement (docs/contract.md §4, §9). Each can be set in
+ * {@code application.yml} or as an environment variable ({@code SHARDPIPE_PLACEMENT}, ...).
  *
  * @param topic the events topic; default {@value #DEFAULT_TOPIC}
  * @param dlqTopic the dead-letter topic for records that are not valid events; default {@value

@@ -10,8 +10,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Checks that the events topic exists with P partitions (SPEC 4). Routing computes partitions
- * modulo ranges of P, so a topic of another size would put events on the wrong shards.
+ * Checks that the events topic exists with P partitions (docs/contract.md §4). Routing computes
+ * partitions modulo ranges of P, so a topic of another size would put events on the wrong shards.
  */
 public final class TopicLayout {
 

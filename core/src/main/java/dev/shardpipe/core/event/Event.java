@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One event of the envelope in SPEC 3: a tweet or a file, upserted or deleted.
+ * One event of the envelope in docs/contract.md §3: a tweet or a file, upserted or deleted.
  *
  * <p>Semantics per {@link #id()}: an upsert inserts the row, or replaces it when its {@link
  * #occurredAt()} is not older than the stored one; a delete removes it under the same rule.
@@ -50,7 +50,7 @@ public sealed interface Event permits TweetEvent, FileEvent {
   Instant occurredAt();
 
   /**
-   * Returns the shard key as text, which is the Kafka record key (SPEC 3).
+   * Returns the shard key as text, which is the Kafka record key (docs/contract.md §3).
    *
    * @return {@code <location>/<owner_id>} for a tweet, {@code <user_id>} for a file
    */

@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Converts events to and from the JSON envelope of SPEC 3, the value of every record on the events
- * topic:
+ * Converts events to and from the JSON envelope of docs/contract.md §3, the value of every record
+ * on the events topic:
  *
  * <pre>{@code
  * {"type":"tweet","op":"upsert","id":"0192f1c4-...","occurred_at":"2026-11-21T10:15:00Z",
@@ -172,7 +172,8 @@ public final class EventCodec implements Serializer<Event>, Deserializer<Event> 
    *
    * @param value the record value, or null for a Kafka tombstone record
    * @return the event
-   * @throws InvalidEventException if the value is absent, not JSON, or breaks a rule of SPEC 3
+   * @throws InvalidEventException if the value is absent, not JSON, or breaks a rule of
+   *     docs/contract.md §3
    */
   public Event decode(byte @Nullable [] value) throws InvalidEventException {
     if (value == null) {

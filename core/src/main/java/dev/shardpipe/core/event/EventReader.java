@@ -12,10 +12,11 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Reads events from JSON trees, checking every rule of SPEC 3 and reporting all violations at once.
- * Two shapes are read: the envelope on the topic ({@link #readEnvelope}) and the flat bodies of
- * ingest-api ({@link #readRequest}), whose fields are the envelope's {@code data} plus an optional
- * {@code id} and {@code occurred_at}. The fields and their rules are the {@link EventKind}'s.
+ * Reads events from JSON trees, checking every rule of docs/contract.md §3 and reporting all
+ * violations at once. Two shapes are read: the envelope on the topic ({@link #readEnvelope}) and
+ * the flat bodies of ingest-api ({@link #readRequest}), whose fields are the envelope's {@code
+ * data} plus an optional {@code id} and {@code occurred_at}. The fields and their rules are the
+ * {@link EventKind}'s.
  */
 public final class EventReader {
 

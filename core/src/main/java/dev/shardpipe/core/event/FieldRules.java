@@ -3,8 +3,8 @@ package dev.shardpipe.core.event;
 import io.micronaut.core.annotation.Nullable;
 
 /**
- * The field rules of SPEC 3, each defined once and applied both where JSON is read (collecting
- * violations) and where records are constructed (throwing on the first).
+ * The field rules of docs/contract.md §3, each defined once and applied both where JSON is read
+ * (collecting violations) and where records are constructed (throwing on the first).
  */
 final class FieldRules {
 

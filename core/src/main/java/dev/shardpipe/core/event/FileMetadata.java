@@ -3,7 +3,7 @@ package dev.shardpipe.core.event;
 import io.micronaut.core.annotation.Nullable;
 
 /**
- * The {@code data} of a file event (SPEC 3).
+ * The {@code data} of a file event (docs/contract.md §3).
  *
  * @param userId the owner, {@code >= 0}; the shard key
  * @param fileName the file's path or name, 1 to {@value #FILE_NAME_MAX_LENGTH} characters, no NUL;
@@ -28,7 +28,7 @@ public record FileMetadata(
   public static final int CONTENT_TYPE_MAX_LENGTH = 255;
 
   /**
-   * Checks every field against SPEC 3.
+   * Checks every field against docs/contract.md §3.
    *
    * @throws IllegalArgumentException naming the first invalid field
    */

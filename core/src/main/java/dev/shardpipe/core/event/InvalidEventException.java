@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Thrown when input is not a valid event of SPEC 3. Not retriable: the same bytes fail the same
- * way, so an HTTP client gets a {@code 400} and a Kafka record goes to the dead-letter topic.
+ * Thrown when input is not a valid event of docs/contract.md §3. Not retriable: the same bytes fail
+ * the same way, so an HTTP client gets a {@code 400} and a Kafka record goes to the dead-letter
+ * topic.
  */
 public final class InvalidEventException extends Exception {
 

@@ -2,7 +2,9 @@ package dev.shardpipe.core.event;
 
 import io.micronaut.core.annotation.Nullable;
 
-/** The {@code op} of an event (SPEC 3): what it does to the row with its {@code id}. */
+/**
+ * The {@code op} of an event (docs/contract.md §3): what it does to the row with its {@code id}.
+ */
 public enum Op {
   /** Inserts the row, or replaces it when the event is not older than the stored row. */
   UPSERT("upsert"),

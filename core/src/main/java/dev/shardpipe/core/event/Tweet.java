@@ -3,7 +3,7 @@ package dev.shardpipe.core.event;
 import io.micronaut.core.annotation.Nullable;
 
 /**
- * The {@code data} of a tweet event (SPEC 3).
+ * The {@code data} of a tweet event (docs/contract.md §3).
  *
  * @param location where the tweet was written, 1 to {@value #LOCATION_MAX_LENGTH} characters; the
  *     first part of the shard key
@@ -20,7 +20,7 @@ public record Tweet(String location, long ownerId, @Nullable String text, int li
   public static final int TEXT_MAX_LENGTH = 280;
 
   /**
-   * Checks every field against SPEC 3.
+   * Checks every field against docs/contract.md §3.
    *
    * @throws IllegalArgumentException naming the first invalid field
    */

@@ -3,7 +3,7 @@ package dev.shardpipe.core.event;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
- * One broken rule of SPEC 3: which field, and what is wrong with it.
+ * One broken rule of docs/contract.md §3: which field, and what is wrong with it.
  *
  * @param field the field's JSON path, such as {@code owner_id} or {@code data.text}; empty for the
  *     document as a whole

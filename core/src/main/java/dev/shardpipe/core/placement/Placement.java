@@ -3,10 +3,11 @@ package dev.shardpipe.core.placement;
 import java.util.List;
 
 /**
- * Placement: partition to shard (SPEC 4). Every partition of the events topic is placed on exactly
- * one shard. Unlike routing, placement changes at runtime (moving a partition moves its rows), so
- * writers and query-service consult this one interface rather than copies of the table, and every
- * placement carries the version of the catalog it was read from (docs/elasticity.md).
+ * Placement: partition to shard (docs/contract.md §4). Every partition of the events topic is
+ * placed on exactly one shard. Unlike routing, placement changes at runtime (moving a partition
+ * moves its rows), so writers and query-service consult this one interface rather than copies of
+ * the table, and every placement carries the version of the catalog it was read from
+ * (docs/elasticity.md).
  *
  * <p>Implementations are immutable and thread-safe: a new version is a new object.
  */

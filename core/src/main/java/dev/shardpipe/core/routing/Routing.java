@@ -10,9 +10,9 @@ import java.util.Set;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Routing: event to partition (SPEC 4). A pure function of the event's shard key that must never
- * change for the life of the topic, so it uses Kafka's own {@code murmur2} and {@code toPositive}
- * and any client can reproduce it.
+ * Routing: event to partition (docs/contract.md §4). A pure function of the event's shard key that
+ * must never change for the life of the topic, so it uses Kafka's own {@code murmur2} and {@code
+ * toPositive} and any client can reproduce it.
  *
  * <ul>
  *   <li>Tweet: the {@code location} picks a range of partitions ({@code europe} 0-7, {@code usa}
@@ -95,7 +95,7 @@ public final class Routing {
   }
 
   /**
-   * Returns the routing of SPEC 4: P = 16, {@code europe} 0-7, {@code usa} 8-15.
+   * Returns the routing of docs/contract.md §4: P = 16, {@code europe} 0-7, {@code usa} 8-15.
    *
    * @return the default routing
    */
@@ -171,9 +171,9 @@ public final class Routing {
   }
 
   /**
-   * Routes a record by its key, the shard key as text (SPEC 3): {@code <location>/<owner_id>} for a
-   * tweet, {@code <user_id>} for a file. The owner is read after the last slash, so a location may
-   * itself contain slashes.
+   * Routes a record by its key, the shard key as text (docs/contract.md §3): {@code
+   * <location>/<owner_id>} for a tweet, {@code <user_id>} for a file. The owner is read after the
+   * last slash, so a location may itself contain slashes.
    *
    * @param recordKey the Kafka record key
    * @return the partition, in {@code 0..P-1}

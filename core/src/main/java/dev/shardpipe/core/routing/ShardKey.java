@@ -3,8 +3,8 @@ package dev.shardpipe.core.routing;
 import io.micronaut.core.annotation.Nullable;
 
 /**
- * The shard key of an event, as written in a record key (SPEC 3): {@code europe/42} for a tweet
- * (location, then owner id after the last slash), {@code 42} for a file (user id).
+ * The shard key of an event, as written in a record key (docs/contract.md §3): {@code europe/42}
+ * for a tweet (location, then owner id after the last slash), {@code 42} for a file (user id).
  *
  * @param location the tweet's location, or null for a file
  * @param id the tweet's {@code owner_id} or the file's {@code user_id}, {@code >= 0}
@@ -59,7 +59,7 @@ public record ShardKey(@Nullable String location, long id) {
       id = -1;
     }
     // Only the canonical decimal form: "007" would hash differently from the "7" Kafka's default
-    // partitioner sees for the same file, breaking the SPEC 4 promise.
+    // partitioner sees for the same file, breaking the docs/contract.md §4 promise.
     if (id < 0 || !Long.toString(id).equals(digits)) {
       throw new IllegalArgumentException(
           "record key \""

@@ -13,7 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * A Kafka {@link Partitioner} that applies the pipeline's {@link Routing} to the record key, so
- * that any Java producer writes each event to the partition SPEC 4 assigns it:
+ * that any Java producer writes each event to the partition docs/contract.md §4 assigns it:
  *
  * <pre>{@code
  * partitioner.class=dev.shardpipe.core.routing.ShardKeyPartitioner
@@ -21,9 +21,9 @@ import org.apache.kafka.common.config.ConfigException;
  * shardpipe.tweet-locations=europe=0-7,usa=8-15
  * }</pre>
  *
- * <p>The key must be the shard key as text (SPEC 3): {@code europe/42} for a tweet, {@code 42} for
- * a file. Records sent with an explicit partition bypass any partitioner (a Kafka rule), so this
- * class never sees them.
+ * <p>The key must be the shard key as text (docs/contract.md §3): {@code europe/42} for a tweet,
+ * {@code 42} for a file. Records sent with an explicit partition bypass any partitioner (a Kafka
+ * rule), so this class never sees them.
  */
 public final class ShardKeyPartitioner implements Partitioner {
 
@@ -52,7 +52,9 @@ public final class ShardKeyPartitioner implements Partitioner {
 
   private volatile Routing routing = Routing.defaults();
 
-  /** Creates a partitioner with the SPEC 4 defaults until {@link #configure} is called. */
+  /**
+   * Creates a partitioner with the docs/contract.md §4 defaults until {@link #configure} is called.
+   */
   public ShardKeyPartitioner() {
     // Kafka instantiates partitioners reflectively and then calls configure().
   }

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 import net.datafaker.Faker;
 
 /**
- * Synthetic but valid events for demo load ({@code POST /ingest/bulk}, SPEC 6), made with
- * Datafaker: lorem-ipsum tweets from a few locations and files with plausible names, sizes and
+ * Synthetic but valid events for demo load ({@code POST /ingest/bulk}, docs/contract.md §6), made
+ * with Datafaker: lorem-ipsum tweets from a few locations and files with plausible names, sizes and
  * media types. Not thread-safe: one instance per request.
  */
 public final class FakeEvents {

@@ -5,15 +5,15 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * ingest-api's own limits, under {@value #PREFIX} (SPEC 6). The batch endpoints' body limit is
- * Micronaut's {@code micronaut.server.max-request-size} together with {@code
+ * ingest-api's own limits, under {@value #PREFIX} (docs/contract.md §6). The batch endpoints' body
+ * limit is Micronaut's {@code micronaut.server.max-request-size} together with {@code
  * micronaut.server.max-request-buffer-size}, which the server enforces for every request before a
  * controller runs (docs/configuration.md); the smaller limit for single events is checked here.
  *
  * @param maxEventBytes the largest body of {@code POST /tweets} or {@code POST /files}, in bytes;
  *     default {@value #DEFAULT_MAX_EVENT_BYTES}; larger answers {@code 413}
  * @param maxBatchItems the most items one {@code POST /tweets/batch} or {@code /files/batch} may
- *     carry; default {@value #DEFAULT_MAX_BATCH_ITEMS} (SPEC 6)
+ *     carry; default {@value #DEFAULT_MAX_BATCH_ITEMS} (docs/contract.md §6)
  * @param maxBulkCount the largest {@code count} of {@code POST /ingest/bulk}; default {@value
  *     #DEFAULT_MAX_BULK_COUNT}
  * @param maxInFlightEvents how many events may wait for Kafka's acknowledgement at once; a request
@@ -57,7 +57,7 @@ public record IngestConfiguration(
    */
   public static final int DEFAULT_MAX_EVENT_BYTES = 65_536;
 
-  /** Default item limit of a batch: {@value} (SPEC 6). */
+  /** Default item limit of a batch: {@value} (docs/contract.md §6). */
   public static final int DEFAULT_MAX_BATCH_ITEMS = 10_000;
 
   /** Default limit of {@code count} for synthetic events: {@value}. */

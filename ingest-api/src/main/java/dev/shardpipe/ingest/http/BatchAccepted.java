@@ -5,7 +5,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 
 /**
- * The {@code 202} of a batch (SPEC 6): Kafka acknowledged every item.
+ * The {@code 202} of a batch (docs/contract.md §6): Kafka acknowledged every item.
  *
  * @param accepted how many items, all of them
  * @param results where each item was stored, in item order

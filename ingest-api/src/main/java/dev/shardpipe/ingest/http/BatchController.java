@@ -22,10 +22,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code POST /tweets/batch} and {@code POST /files/batch} (SPEC 6): up to {@code max-batch-items}
- * events as a JSON array or NDJSON. The batch is validated whole before anything is sent; any
- * invalid item answers {@code 400} naming each bad item as {@code [index].field}. {@code 202} means
- * Kafka acknowledged every item.
+ * {@code POST /tweets/batch} and {@code POST /files/batch} (docs/contract.md §6): up to {@code
+ * max-batch-items} events as a JSON array or NDJSON. The batch is validated whole before anything
+ * is sent; any invalid item answers {@code 400} naming each bad item as {@code [index].field}.
+ * {@code 202} means Kafka acknowledged every item.
  *
  * <p>Runs on the event loop: parsing and checking a batch of 1 000 items takes about a millisecond,
  * less than a hop to another pool would cost under load, and no thread waits for Kafka. The body is

@@ -30,8 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code POST /ingest/bulk?count=N&type=tweet|file} (SPEC 6): generates N synthetic events and
- * publishes them like a batch, for demo load.
+ * {@code POST /ingest/bulk?count=N&type=tweet|file} (docs/contract.md §6): generates N synthetic
+ * events and publishes them like a batch, for demo load.
  *
  * <p>Generation runs on the I/O executor, not the event loop: Datafaker takes tens of microseconds
  * per event, so 10 000 events would stall every connection of a loop for a noticeable time. The

@@ -25,8 +25,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code POST /tweets}, {@code POST /files} and their deletes (SPEC 6): validate one event, publish
- * it, and answer {@code 202} with where Kafka stored it only after Kafka acknowledged it.
+ * {@code POST /tweets}, {@code POST /files} and their deletes (docs/contract.md §6): validate one
+ * event, publish it, and answer {@code 202} with where Kafka stored it only after Kafka
+ * acknowledged it.
  *
  * <p>Runs on the event loop: reading a body of at most {@code max-event-bytes} takes microseconds,
  * and publishing hands the record to the publisher's send thread and returns a future, so no thread

@@ -5,9 +5,9 @@ import io.micronaut.core.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * The body of {@code POST /files} and an item of {@code POST /files/batch} (SPEC 6), for the
- * OpenAPI document. Requests are read by {@link dev.shardpipe.core.event.EventReader}; this record
- * only describes them.
+ * The body of {@code POST /files} and an item of {@code POST /files/batch} (docs/contract.md §6),
+ * for the OpenAPI document. Requests are read by {@link dev.shardpipe.core.event.EventReader}; this
+ * record only describes them.
  */
 @Schema(name = "FileRequest", description = "File metadata; unknown fields are ignored.")
 record FileRequest(

@@ -5,9 +5,9 @@ import io.micronaut.core.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * The body of {@code POST /tweets} and an item of {@code POST /tweets/batch} (SPEC 6), for the
- * OpenAPI document. Requests are read by {@link dev.shardpipe.core.event.EventReader}, which
- * reports every broken rule at once; this record only describes them.
+ * The body of {@code POST /tweets} and an item of {@code POST /tweets/batch} (docs/contract.md §6),
+ * for the OpenAPI document. Requests are read by {@link dev.shardpipe.core.event.EventReader},
+ * which reports every broken rule at once; this record only describes them.
  */
 @Schema(name = "TweetRequest", description = "A tweet; unknown fields are ignored.")
 record TweetRequest(

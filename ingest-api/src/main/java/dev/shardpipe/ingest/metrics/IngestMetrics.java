@@ -42,7 +42,7 @@ public final class IngestMetrics {
 
   /** Why events were refused; the {@code reason} tag is the lower-case name. */
   public enum Rejection {
-    /** The body or an item broke a rule of SPEC 3, or was not JSON ({@code 400}). */
+    /** The body or an item broke a rule of docs/contract.md §3, or was not JSON ({@code 400}). */
     INVALID,
     /** The body was over its limit ({@code 413}). */
     TOO_LARGE,

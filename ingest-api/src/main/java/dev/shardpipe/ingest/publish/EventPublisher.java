@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to the events topic with the record key as the shard key, so that the producer's
- * {@link dev.shardpipe.core.routing.ShardKeyPartitioner} routes each one (SPEC 4).
+ * {@link dev.shardpipe.core.routing.ShardKeyPartitioner} routes each one (docs/contract.md §4).
  *
  * <p>The producer is idempotent with {@code acks=all}: a completed future means every in-sync
- * replica has the record, which is what a {@code 202} promises (SPEC 6). Thread-safe.
+ * replica has the record, which is what a {@code 202} promises (docs/contract.md §6). Thread-safe.
  *
  * <p>No thread waits for an acknowledgement: each record's callback completes its future on the
  * producer's I/O thread. {@code KafkaProducer.send} itself runs on one dedicated thread, not on the

@@ -4,7 +4,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.util.UUID;
 
 /**
- * Where Kafka stored an event: the body of a {@code 202} (SPEC 6).
+ * Where Kafka stored an event: the body of a {@code 202} (docs/contract.md §6).
  *
  * @param id the event's id, generated (UUIDv7) when the client sent none
  * @param partition the partition routing chose

@@ -12,8 +12,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The totals of query-service's {@code GET /stats} (SPEC 7): rows per table over every shard, and
- * the writers' lag. A number query-service could not read is null, as it answers it.
+ * The totals of query-service's {@code GET /stats} (docs/contract.md §7): rows per table over every
+ * shard, and the writers' lag. A number query-service could not read is null, as it answers it.
  *
  * @param tweets rows in every shard's {@code tweets}
  * @param files rows in every shard's {@code file_metadata}

@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Checks that every event sent is visible through query-service (SPEC 7): each one is read back by
- * its id with its shard key, so the read is routed to the one shard that must hold it ({@code GET
- * /tweets/{id}?owner_id=&location=}, {@code GET /files/{id}?user_id=}), and its text or file name
- * is compared with what was sent.
+ * Checks that every event sent is visible through query-service (docs/contract.md §7): each one is
+ * read back by its id with its shard key, so the read is routed to the one shard that must hold it
+ * ({@code GET /tweets/{id}?owner_id=&location=}, {@code GET /files/{id}?user_id=}), and its text or
+ * file name is compared with what was sent.
  *
  * <p>An event sent through ingest-api has a read token, and its lookup carries it as {@code
  * read_after}: query-service answers only once the event is applied, so a {@code 404} is final and

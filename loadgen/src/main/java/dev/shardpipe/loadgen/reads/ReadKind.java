@@ -1,6 +1,6 @@
 package dev.shardpipe.loadgen.reads;
 
-/** Which read of SPEC 7 a read load asks. */
+/** Which read of docs/contract.md §7 a read load asks. */
 public enum ReadKind {
   /**
    * {@code GET /tweets?owner_id=&location=&limit=}: routed to the one partition, and shard, the

@@ -13,10 +13,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Request bodies of ingest-api (SPEC 6): one event as a JSON object, or a batch as a JSON array,
- * each with the client's {@code id} and {@code occurred_at}, so that a retried request changes
- * nothing. Written with Jackson's streaming generator: at 100 000 events/s a tree per event would
- * cost more than the server spends on it.
+ * Request bodies of ingest-api (docs/contract.md §6): one event as a JSON object, or a batch as a
+ * JSON array, each with the client's {@code id} and {@code occurred_at}, so that a retried request
+ * changes nothing. Written with Jackson's streaming generator: at 100 000 events/s a tree per event
+ * would cost more than the server spends on it.
  */
 final class EventJson {
 

@@ -20,9 +20,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends events to ingest-api (SPEC 6): one event per {@code POST /tweets} or {@code /files}, or
- * batches to {@code /tweets/batch} and {@code /files/batch} as a JSON array. A {@code 202} carries
- * each event's partition and offset.
+ * Sends events to ingest-api (docs/contract.md §6): one event per {@code POST /tweets} or {@code
+ * /files}, or batches to {@code /tweets/batch} and {@code /files/batch} as a JSON array. A {@code
+ * 202} carries each event's partition and offset.
  *
  * <p>A {@code 503} (Kafka unavailable, ingest-api overloaded, writers behind), a refused connection
  * or one reset before the answer is retried up to {@code retries} times after the {@code

@@ -19,11 +19,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes events straight to the events topic as any producer may (SPEC 3): the envelope from core's
- * {@link EventCodec} as the value, the shard key as the record key, from an idempotent producer
- * with {@code acks=all}. The partition is the routed one ({@link ShardKeyPartitioner}), a random
- * one or a fixed one; the writers forward an event written elsewhere to its own partition, so
- * nothing is lost either way.
+ * Writes events straight to the events topic as any producer may (docs/contract.md §3): the
+ * envelope from core's {@link EventCodec} as the value, the shard key as the record key, from an
+ * idempotent producer with {@code acks=all}. The partition is the routed one ({@link
+ * ShardKeyPartitioner}), a random one or a fixed one; the writers forward an event written
+ * elsewhere to its own partition, so nothing is lost either way.
  */
 public final class KafkaSink implements Sink {
 

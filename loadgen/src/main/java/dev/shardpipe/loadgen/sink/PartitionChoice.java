@@ -12,7 +12,7 @@ public record PartitionChoice(Mode mode, int partition) {
 
   /** How the partition is chosen. */
   public enum Mode {
-    /** The partition routing gives the event ({@code ShardKeyPartitioner}, SPEC 4). */
+    /** The partition routing gives the event ({@code ShardKeyPartitioner}, docs/contract.md §4). */
     ROUTED,
     /** A random partition: most events land where they do not route, and writers forward them. */
     RANDOM,

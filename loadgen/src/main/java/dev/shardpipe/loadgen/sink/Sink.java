@@ -21,7 +21,8 @@ public interface Sink extends AutoCloseable {
    * Tells whether an acknowledgement's partition is the one the writers apply the event at.
    *
    * @return false when events are written to partitions they do not route to, which the writers
-   *     forward elsewhere (SPEC 3), so the acknowledged offset says nothing about the row
+   *     forward elsewhere (docs/contract.md §3), so the acknowledged offset says nothing about the
+   *     row
    */
   boolean acksAreRouted();
 

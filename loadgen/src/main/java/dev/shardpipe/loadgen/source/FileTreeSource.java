@@ -33,9 +33,9 @@ import org.apache.tika.Tika;
  * </ul>
  *
  * <p>Symbolic links are not followed (they may leave the tree or loop) and are counted as skipped,
- * as are directories and files that cannot be read and paths longer than 1024 characters (SPEC 3):
- * nothing invalid is ever sent. The tree is listed first, then each file is probed as it is asked
- * for.
+ * as are directories and files that cannot be read and paths longer than 1024 characters
+ * (docs/contract.md §3): nothing invalid is ever sent. The tree is listed first, then each file is
+ * probed as it is asked for.
  */
 public final class FileTreeSource implements EventSource {
 

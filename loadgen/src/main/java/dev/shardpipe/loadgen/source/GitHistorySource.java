@@ -30,8 +30,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  *   <li>{@code id}: {@link StableIds#commit}, so loading the history twice adds no rows.
  * </ul>
  *
- * <p>A commit with an empty subject, or one holding NUL, which no tweet may hold (SPEC 3), is
- * skipped and counted.
+ * <p>A commit with an empty subject, or one holding NUL, which no tweet may hold (docs/contract.md
+ * §3), is skipped and counted.
  */
 public final class GitHistorySource implements EventSource {
 

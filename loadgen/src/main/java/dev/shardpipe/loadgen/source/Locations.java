@@ -3,11 +3,11 @@ package dev.shardpipe.loadgen.source;
 import java.time.ZoneOffset;
 
 /**
- * The tweet {@code location} of a time-zone offset (issue #7): UTC−10 to UTC−3 is {@value #USA},
- * UTC−1 to UTC+4 is {@value #EUROPE}, anything else {@value #OTHER}. Both ends are included and
- * offsets are compared to the minute, so UTC−3:30 is {@code usa} and UTC+4:30 is {@code other}.
+ * The tweet {@code location} of a time-zone offset (docs/loadgen.md): UTC−10 to UTC−3 is {@value
+ * #USA}, UTC−1 to UTC+4 is {@value #EUROPE}, anything else {@value #OTHER}. Both ends are included
+ * and offsets are compared to the minute, so UTC−3:30 is {@code usa} and UTC+4:30 is {@code other}.
  * {@code europe} and {@code usa} are the locations the default routing gives their own partitions;
- * {@code other} spreads over all of them (SPEC 4).
+ * {@code other} spreads over all of them (docs/contract.md §4).
  */
 public final class Locations {
 

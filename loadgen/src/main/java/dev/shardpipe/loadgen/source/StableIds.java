@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * Deterministic ids and owners for events from real sources, so that loading the same source twice
- * adds no rows: the writers upsert by id (SPEC 3, "delivering any event twice changes nothing").
+ * adds no rows: the writers upsert by id (docs/contract.md §3, "delivering any event twice changes
+ * nothing").
  *
  * <p>Ids are name-based UUIDs, version 5 (SHA-1, RFC 9562 section 5.5) in the URL namespace, so any
  * tool can compute the same id: a commit's is {@code uuid5(URL, "urn:shardpipe:git-commit:<sha>")},

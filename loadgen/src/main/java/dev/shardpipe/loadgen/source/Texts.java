@@ -1,6 +1,9 @@
 package dev.shardpipe.loadgen.source;
 
-/** Text cut to a field's limit, counted in code points as core's field rules count (SPEC 3). */
+/**
+ * Text cut to a field's limit, counted in code points as core's field rules count (docs/contract.md
+ * §3).
+ */
 public final class Texts {
 
   private Texts() {}

@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * The query service's own settings, under {@value #PREFIX}. Where the shards live comes from {@code
  * shardpipe.database.*}, which shards exist and which partitions they hold from {@code
- * shardpipe.placement} (SPEC 4).
+ * shardpipe.placement} (docs/contract.md §4).
  *
  * @param queryTimeout the longest a request waits for any one shard, connecting included; a shard
  *     that has not answered by then counts as missing; default {@value #DEFAULT_QUERY_TIMEOUT}
@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param defaultLimit items per page when a request gives no {@code limit}; default {@value
  *     #DEFAULT_DEFAULT_LIMIT}
  * @param maxLimit the largest {@code limit} a request may ask for; default {@value
- *     #DEFAULT_MAX_LIMIT} (SPEC 7)
+ *     #DEFAULT_MAX_LIMIT} (docs/contract.md §7)
  * @param cursorSecret the key that signs page cursors (HMAC-SHA256); every instance of the service
  *     must share it so that any of them accepts another's cursors; at least {@value
  *     #MIN_CURSOR_SECRET_BYTES} bytes; default {@value #DEFAULT_CURSOR_SECRET}, which is public:
@@ -79,7 +79,7 @@ public record QueryConfiguration(
   /** Default page size: {@value}. */
   public static final int DEFAULT_DEFAULT_LIMIT = 50;
 
-  /** Default largest page size: {@value} (SPEC 7). */
+  /** Default largest page size: {@value} (docs/contract.md §7). */
   public static final int DEFAULT_MAX_LIMIT = 1000;
 
   /**

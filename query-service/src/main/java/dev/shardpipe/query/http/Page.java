@@ -7,7 +7,7 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import java.util.List;
 
 /**
- * One page of a list read (SPEC 7), newest first.
+ * One page of a list read (docs/contract.md §7), newest first.
  *
  * @param <T> the item type
  * @param items at most {@code limit} items

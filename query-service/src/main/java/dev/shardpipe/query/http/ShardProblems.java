@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code 503} of SPEC 7 for a read whose shards did not answer. */
+/** The {@code 503} of docs/contract.md §7 for a read whose shards did not answer. */
 final class ShardProblems {
 
   static final String TYPE = "shard-unavailable";

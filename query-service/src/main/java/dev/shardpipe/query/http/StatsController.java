@@ -13,11 +13,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code GET /stats} (SPEC 7): per shard its partitions, rows per table and per partition, applied
- * and end offsets and lag, and totals. Always {@code 200}; what a shard or Kafka could not report
- * is {@code null}, {@code partial} says whether anything is, {@code missing_shards} names the
- * shards that did not answer and {@code uncounted_shards} those whose rows were not counted in
- * time.
+ * {@code GET /stats} (docs/contract.md §7): per shard its partitions, rows per table and per
+ * partition, applied and end offsets and lag, and totals. Always {@code 200}; what a shard or Kafka
+ * could not report is {@code null}, {@code partial} says whether anything is, {@code
+ * missing_shards} names the shards that did not answer and {@code uncounted_shards} those whose
+ * rows were not counted in time.
  *
  * <p>Served from {@link StatsCache}, at most {@code shardpipe.query.stats-max-age} old, so no
  * thread waits here: the request completes when the shared collection does.

@@ -13,7 +13,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encodes keyset cursors: opaque, tamper-evident page positions (SPEC 7: no {@code OFFSET}).
+ * Encodes keyset cursors: opaque, tamper-evident page positions (docs/contract.md §7: no {@code
+ * OFFSET}).
  *
  * <p>A cursor is base64url (no padding) of {@code version(1) | epochSecond(8) | nano(4) | idHigh(8)
  * | idLow(8) | mac(32)}, where {@code mac} is HMAC-SHA256 under the shared key over the scope's

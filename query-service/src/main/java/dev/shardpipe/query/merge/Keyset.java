@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A row's position in the newest-first order of every list read (SPEC 7): {@code occurred_at}
- * descending, then {@code id} descending. The id breaks ties, so the order is total and a keyset
- * cursor never skips or repeats a row that shares its instant with another.
+ * A row's position in the newest-first order of every list read (docs/contract.md §7): {@code
+ * occurred_at} descending, then {@code id} descending. The id breaks ties, so the order is total
+ * and a keyset cursor never skips or repeats a row that shares its instant with another.
  *
  * @param occurredAt the row's {@code occurred_at}, microsecond precision as stored by PostgreSQL
  * @param id the row's {@code id}

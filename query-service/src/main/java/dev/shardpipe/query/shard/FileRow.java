@@ -8,8 +8,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One row of a shard's {@code file_metadata} table (SPEC 5), as the API returns it: JSON field
- * names in snake_case, instants as RFC 3339 strings in UTC, unknown values as {@code null}.
+ * One row of a shard's {@code file_metadata} table (docs/contract.md §5), as the API returns it:
+ * JSON field names in snake_case, instants as RFC 3339 strings in UTC, unknown values as {@code
+ * null}.
  *
  * @param id the file's id
  * @param userId its owner
@@ -17,7 +18,7 @@ import java.util.UUID;
  * @param sizeBytes the size in bytes, or null when unknown
  * @param contentType the media type, or null when unknown
  * @param occurredAt when the metadata changed, microsecond precision
- * @param partition the partition routing chose for it (SPEC 4)
+ * @param partition the partition routing chose for it (docs/contract.md §4)
  * @param shard the shard the row was read from
  * @param ingestedAt when the writer last wrote the row
  */

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One row of a shard's {@code tweets} table (SPEC 5), as the API returns it: JSON field names in
- * snake_case, instants as RFC 3339 strings in UTC.
+ * One row of a shard's {@code tweets} table (docs/contract.md §5), as the API returns it: JSON
+ * field names in snake_case, instants as RFC 3339 strings in UTC.
  *
  * @param id the tweet's id
  * @param location the tweet's location
@@ -15,7 +15,7 @@ import java.util.UUID;
  * @param text the text
  * @param likeCount likes
  * @param occurredAt when the tweet was written, microsecond precision
- * @param partition the partition routing chose for it (SPEC 4)
+ * @param partition the partition routing chose for it (docs/contract.md §4)
  * @param shard the shard the row was read from
  * @param ingestedAt when the writer last wrote the row
  */

@@ -5,7 +5,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 /**
- * Rows per table (SPEC 5).
+ * Rows per table (docs/contract.md §5).
  *
  * @param tweets rows of {@code tweets}
  * @param fileMetadata rows of {@code file_metadata}

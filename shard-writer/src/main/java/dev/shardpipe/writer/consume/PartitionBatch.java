@@ -74,10 +74,10 @@ record PartitionBatch(
   }
 
   /**
-   * Reduces the versions to one per id: the one the SPEC 3 rule lets win when all are applied in
-   * offset order, that is the newest {@code occurred_at}, and on a tie the later record. Applying
-   * that one is the same as applying all in order, and one set-based statement may not touch a row
-   * twice.
+   * Reduces the versions to one per id: the one the docs/contract.md §3 rule lets win when all are
+   * applied in offset order, that is the newest {@code occurred_at}, and on a tie the later record.
+   * Applying that one is the same as applying all in order, and one set-based statement may not
+   * touch a row twice.
    *
    * @param refused offsets of records the database refused; they are left out, so that the version
    *     applying in order would have left takes their place

@@ -32,9 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer of one shard (SPEC 8): consumes exactly the partitions the catalog assigns it, resumes
- * each from the shard's {@code applied_offsets}, and for every partition of every poll sends dead
- * letters and forwards, then commits the partition's rows and next offset in one transaction.
+ * The writer of one shard (docs/contract.md §8): consumes exactly the partitions the catalog
+ * assigns it, resumes each from the shard's {@code applied_offsets}, and for every partition of
+ * every poll sends dead letters and forwards, then commits the partition's rows and next offset in
+ * one transaction.
  *
  * <p>The assignment follows the catalog as partitions move (docs/elasticity.md): between polls the
  * writer compares it with the newest catalog snapshot, adds arriving partitions (seeking each to

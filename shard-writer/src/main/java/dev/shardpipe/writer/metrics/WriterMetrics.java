@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The writer's meters (SPEC 8), each tagged with {@code shard}; Prometheus scrapes them at {@code
- * /prometheus} with dots as underscores, counters ending in {@code _total}:
+ * The writer's meters (docs/contract.md §8), each tagged with {@code shard}; Prometheus scrapes
+ * them at {@code /prometheus} with dots as underscores, counters ending in {@code _total}:
  *
  * <ul>
  *   <li>{@value #ROWS_WRITTEN} (counter): rows inserted or replaced plus tombstones written; its

@@ -17,8 +17,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Sends dead letters and forwards, and waits until Kafka has acknowledged every one, so that the
  * writer commits an offset past a record only once the record is safe elsewhere. A crash between
  * the acknowledgement and that commit sends the record again after restart: a forwarded event is
- * then applied twice, which changes nothing (SPEC 3), and a dead letter appears twice with the same
- * source headers.
+ * then applied twice, which changes nothing (docs/contract.md §3), and a dead letter appears twice
+ * with the same source headers.
  */
 public final class RecordRedirector implements AutoCloseable {
 

@@ -4,7 +4,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A consumed record that is not written to this shard but sent on: to the dead-letter topic when it
- * is not a valid event, or to its routed partition when a producer put it elsewhere (SPEC 3).
+ * is not a valid event, or to its routed partition when a producer put it elsewhere
+ * (docs/contract.md §3).
  */
 public sealed interface Redirect permits Redirect.DeadLetter, Redirect.Forward {
 
