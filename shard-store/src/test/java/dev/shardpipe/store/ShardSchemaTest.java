@@ -3,6 +3,7 @@ package dev.shardpipe.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardpipe.core.event.EventKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,39 @@ class ShardSchemaTest {
     assertThat(ShardSchema.TWEET_TOMBSTONES.tombstonesOf()).isEqualTo("tweets");
     assertThat(ShardSchema.FILE_METADATA_TOMBSTONES.tombstonesOf()).isEqualTo("file_metadata");
     assertThat(ShardSchema.TWEETS.tombstonesOf()).isNull();
+  }
+
+  @Test
+  void buildsEachKindsTableFromItsFieldsBetweenTheCommonColumns() {
+    assertThat(ShardSchema.rows(EventKind.TWEET).columns())
+        .containsExactly(
+            new ShardColumn("id", "uuid"),
+            new ShardColumn("location", "text"),
+            new ShardColumn("owner_id", "bigint"),
+            new ShardColumn("text", "text"),
+            new ShardColumn("like_count", "integer"),
+            new ShardColumn("occurred_at", "timestamptz"),
+            new ShardColumn("partition", "integer"),
+            new ShardColumn("ingested_at", "timestamptz"));
+    assertThat(ShardSchema.rows(EventKind.FILE).columns())
+        .containsExactly(
+            new ShardColumn("id", "uuid"),
+            new ShardColumn("user_id", "bigint"),
+            new ShardColumn("file_name", "text"),
+            new ShardColumn("size_bytes", "bigint"),
+            new ShardColumn("content_type", "text"),
+            new ShardColumn("occurred_at", "timestamptz"),
+            new ShardColumn("partition", "integer"),
+            new ShardColumn("ingested_at", "timestamptz"));
+    assertThat(ShardSchema.FILE_METADATA).isSameAs(ShardSchema.rows(EventKind.FILE));
+  }
+
+  @Test
+  void namesEachKindsTombstoneTableAfterTheKind() {
+    assertThat(ShardSchema.tombstones(EventKind.TWEET)).isSameAs(ShardSchema.TWEET_TOMBSTONES);
+    assertThat(ShardSchema.tombstones(EventKind.FILE).name()).isEqualTo("file_metadata_tombstones");
+    assertThat(ShardSchema.FILE_METADATA_TOMBSTONES.columnNames())
+        .containsExactly("id", "occurred_at", "partition", "deleted_at");
   }
 
   @Test

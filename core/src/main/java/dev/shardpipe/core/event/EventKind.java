@@ -14,11 +14,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * An event kind as data: its wire name, its collection's URL segment and table, the fields of its
- * {@code data} with their rules, and which of them form the shard key. The envelope codec, the
- * readers of request bodies, ingest-api's publish path and query-service's reads all work from a
- * kind, so a new kind is one constant here plus its table's migration (docs/development.md, "Adding
- * an event kind").
+ * An event kind as data: its wire name, its collection's URL segment, its table and tombstone
+ * table, the fields of its {@code data} with their rules, and which of them form the shard key. The
+ * envelope codec, the readers of request bodies, ingest-api's publish path and query-service's
+ * reads all work from a kind, so a new kind is one constant here plus its table's migration
+ * (docs/development.md, "Adding an event kind").
  *
  * <p>The shard key is the key fields' values joined by {@code /} in declaration order, the record
  * key on the topic: {@code europe/42} for a tweet, {@code 42} for a file. When the first key field
@@ -32,6 +32,7 @@ public enum EventKind {
       EventType.TWEET,
       "tweets",
       "tweets",
+      "tweet_tombstones",
       List.of(
           EventField.text("location", Tweet.LOCATION_MAX_LENGTH, Presence.ALWAYS),
           EventField.integer("owner_id", Long.MAX_VALUE, Presence.ALWAYS),
@@ -65,6 +66,7 @@ public enum EventKind {
       EventType.FILE,
       "files",
       "file_metadata",
+      "file_metadata_tombstones",
       List.of(
           EventField.integer("user_id", Long.MAX_VALUE, Presence.ALWAYS),
           EventField.text("file_name", FileMetadata.FILE_NAME_MAX_LENGTH, Presence.UPSERT),
@@ -105,6 +107,7 @@ public enum EventKind {
   private final EventType type;
   private final String collection;
   private final String table;
+  private final String tombstoneTable;
   private final List<EventField> fields;
   private final Map<String, EventField> byName;
   private final List<EventField> key;
@@ -115,12 +118,14 @@ public enum EventKind {
       EventType type,
       String collection,
       String table,
+      String tombstoneTable,
       List<EventField> fields,
       Factory factory,
       Function<Event, Map<String, Object>> values) {
     this.type = type;
     this.collection = collection;
     this.table = table;
+    this.tombstoneTable = tombstoneTable;
     this.fields = fields;
     this.byName = new LinkedHashMap<>();
     fields.forEach(f -> byName.put(f.name(), f));
@@ -198,6 +203,16 @@ public enum EventKind {
    */
   public String table() {
     return table;
+  }
+
+  /**
+   * Returns the table that records its deletes, so that an older upsert delivered after a delete
+   * does not bring the row back (docs/architecture.md).
+   *
+   * @return such as {@code tweet_tombstones} or {@code file_metadata_tombstones}
+   */
+  public String tombstoneTable() {
+    return tombstoneTable;
   }
 
   /**

@@ -49,6 +49,8 @@ class EventKindTest {
     assertThat(EventKind.TWEET.collection()).isEqualTo("tweets");
     assertThat(EventKind.FILE.collection()).isEqualTo("files");
     assertThat(EventKind.FILE.table()).isEqualTo("file_metadata");
+    assertThat(EventKind.TWEET.tombstoneTable()).isEqualTo("tweet_tombstones");
+    assertThat(EventKind.FILE.tombstoneTable()).isEqualTo("file_metadata_tombstones");
     assertThat(EventKind.of(EventType.FILE)).isEqualTo(EventKind.FILE);
   }
 
