@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
+import dev.shardpipe.core.event.EventHeaders;
 import dev.shardpipe.core.event.InvalidEventException;
 import dev.shardpipe.core.routing.Routing;
 import io.micronaut.core.annotation.Nullable;
@@ -47,9 +48,9 @@ import picocli.CommandLine.Spec;
  * so records that arrive meanwhile wait for the next run. Each record's value is decoded as an
  * event by the same rules the writers use: one that still is no event stays where it is and is
  * counted with its reason; every other one is published with its original key to the partition
- * routing gives it now, with a {@value #REPLAYED_FROM_HEADER} header naming where it came from.
- * Replaying a record twice is harmless: an event carries its id and version, and a writer applying
- * the same version again changes nothing. The dead-letter topic is left as it is.
+ * routing gives it now, with a {@value EventHeaders#REPLAYED_FROM} header naming where it came
+ * from. Replaying a record twice is harmless: an event carries its id and version, and a writer
+ * applying the same version again changes nothing. The dead-letter topic is left as it is.
  */
 @Command(
     name = "replay",
@@ -58,14 +59,6 @@ import picocli.CommandLine.Spec;
             + " original keys, and reports how many went to which partition and which were left"
             + " because they still are no event.")
 final class DlqReplayCommand implements Callable<Integer> {
-
-  /**
-   * Header naming the dead letter a replayed event came from: {@code <topic>/<partition>/<offset>}.
-   */
-  static final String REPLAYED_FROM_HEADER = "shardpipe.replayed-from";
-
-  /** The header the writers put the refusal in (the writer's dead-letter format). */
-  static final String ERROR_HEADER = "shardpipe.error";
 
   private static final Duration POLL = Duration.ofMillis(500);
   private static final int MAX_EMPTY_POLLS = 20;
@@ -152,7 +145,7 @@ final class DlqReplayCommand implements Callable<Integer> {
   /** The record to publish for one dead letter, or null when it is left, counted in the tally. */
   private @Nullable ProducerRecord<byte[], byte[]> replay(
       ConsumerRecord<byte[], byte[]> record, EventCodec codec, Routing routing, Tally tally) {
-    Header error = record.headers().lastHeader(ERROR_HEADER);
+    Header error = record.headers().lastHeader(EventHeaders.ERROR);
     String reason = error == null ? "" : new String(error.value(), UTF_8);
     if (errorContains != null && !reason.contains(errorContains)) {
       tally.filtered++;
@@ -169,7 +162,7 @@ final class DlqReplayCommand implements Callable<Integer> {
     tally.published.merge(partition, 1, Integer::sum);
     RecordHeaders headers = new RecordHeaders();
     headers.add(
-        REPLAYED_FROM_HEADER,
+        EventHeaders.REPLAYED_FROM,
         (record.topic() + "/" + record.partition() + "/" + record.offset()).getBytes(UTF_8));
     byte[] key = record.key() != null ? record.key() : event.shardKey().getBytes(UTF_8);
     return new ProducerRecord<>(connection.topic, partition, key, record.value(), headers);

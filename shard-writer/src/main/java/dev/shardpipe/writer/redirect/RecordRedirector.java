@@ -2,6 +2,7 @@ package dev.shardpipe.writer.redirect;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.shardpipe.core.event.EventHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,21 +22,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * with the same source headers.
  */
 public final class RecordRedirector implements AutoCloseable {
-
-  /** Header naming why a record is a dead letter. */
-  public static final String ERROR_HEADER = "shardpipe.error";
-
-  /** Header naming the topic a dead letter or forward was consumed from. */
-  public static final String SOURCE_TOPIC_HEADER = "shardpipe.source.topic";
-
-  /** Header naming the partition a dead letter or forward was consumed from. */
-  public static final String SOURCE_PARTITION_HEADER = "shardpipe.source.partition";
-
-  /** Header naming the offset a dead letter or forward was consumed from. */
-  public static final String SOURCE_OFFSET_HEADER = "shardpipe.source.offset";
-
-  /** Header naming the shard whose writer sent the record on. */
-  public static final String SHARD_HEADER = "shardpipe.shard";
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -91,12 +77,13 @@ public final class RecordRedirector implements AutoCloseable {
     for (Header header : source.headers()) {
       headers.add(header);
     }
-    headers.add(SOURCE_TOPIC_HEADER, source.topic().getBytes(UTF_8));
-    headers.add(SOURCE_PARTITION_HEADER, Integer.toString(source.partition()).getBytes(UTF_8));
-    headers.add(SOURCE_OFFSET_HEADER, Long.toString(source.offset()).getBytes(UTF_8));
-    headers.add(SHARD_HEADER, shard.getBytes(UTF_8));
+    headers.add(EventHeaders.SOURCE_TOPIC, source.topic().getBytes(UTF_8));
+    headers.add(
+        EventHeaders.SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(UTF_8));
+    headers.add(EventHeaders.SOURCE_OFFSET, Long.toString(source.offset()).getBytes(UTF_8));
+    headers.add(EventHeaders.SHARD, shard.getBytes(UTF_8));
     if (redirect instanceof Redirect.DeadLetter dead) {
-      headers.add(ERROR_HEADER, dead.reason().getBytes(UTF_8));
+      headers.add(EventHeaders.ERROR, dead.reason().getBytes(UTF_8));
       return new ProducerRecord<>(dlqTopic, null, source.key(), source.value(), headers);
     }
     Redirect.Forward forward = (Redirect.Forward) redirect;

@@ -10,6 +10,7 @@ import dev.shardpipe.catalog.ShardState;
 import dev.shardpipe.core.config.PipelineConfiguration;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
+import dev.shardpipe.core.event.EventHeaders;
 import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.placement.RegionPins;
@@ -248,11 +249,11 @@ class ShardWriterTest {
     List<ProducerRecord<byte[], byte[]>> dead =
         producer.history().stream().filter(r -> r.topic().equals(DLQ)).toList();
     assertThat(dead).hasSize(2);
-    assertThat(header(dead.get(1), RecordRedirector.ERROR_HEADER))
+    assertThat(header(dead.get(1), EventHeaders.ERROR))
         .isEqualTo(
             "database refused the event: new row violates check constraint"
                 + " \"tweets_text_check\" (SQLSTATE 23514)");
-    assertThat(header(dead.get(1), RecordRedirector.SOURCE_OFFSET_HEADER)).isEqualTo("1");
+    assertThat(header(dead.get(1), EventHeaders.SOURCE_OFFSET)).isEqualTo("1");
     assertThat(dead.get(1).value()).isEqualTo(CODEC.encode(bad));
     assertThat(counter(WriterMetrics.DEAD_LETTERS, "cause", "refused")).isEqualTo(1);
     assertThat(counter(WriterMetrics.DEAD_LETTERS, "cause", "invalid")).isEqualTo(1);
