@@ -16,6 +16,12 @@ applies defaults, anchors and merges. The resolved model is then checked against
   dev.shardpipe.shard-url, which is checked the same way;
 * ingest-api and query-service get the token signing secret as NAME_FILE from a docker secret they
   mount, unless their authentication is turned off;
+* the database owner's password is nowhere in clear: every service reading it (the shards' and
+  the catalog's) and every PostgreSQL service (POSTGRES_PASSWORD_FILE) take it as NAME_FILE from
+  a docker secret they mount, and no service sets PGPASSWORD; services and databases agree when
+  they name the same secret;
+* each docker secret these settings name is defined at the top level, and its file exists or is
+  one that the `for f in ...` loops of docs/operations.md create;
 * the catalog (datasources.catalog.*) is one PostgreSQL service here holding its database, with the
   services' catalog credentials, and every service waits for it to be healthy;
 * the Kafka bootstrap names the brokers, the brokers form one cluster, and the topic job creates the
@@ -28,10 +34,9 @@ applies defaults, anchors and merges. The resolved model is then checked against
   clients use, the controller listener is TLS requiring a certificate; every Kafka client (the
   services and the topic job) logs in over SASL_SSL with a SCRAM user of its own that the brokers
   create, its password and truststore password from files, and trusts the truststore the
-  certificate job makes; every file a setting names is a mounted docker secret whose file exists or
-  is one docs/operations.md creates, or a file the certificate job writes into a volume the service
-  mounts; no client mounts the CA's or the brokers' key; the brokers and every client wait for the
-  certificate job.
+  certificate job makes; every file a setting names is a mounted docker secret (checked as above)
+  or a file the certificate job writes into a volume the service mounts; no client mounts the CA's
+  or the brokers' key; the brokers and every client wait for the certificate job.
 
 Usage: check_compose.py [--compose CMD] FILE[+OVERRIDE...]...   (exit status 1 when a check fails)
 A FILE+OVERRIDE argument checks the override merged over the file, as `compose -f FILE -f OVERRIDE`.
@@ -79,6 +84,12 @@ SHARD_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 CATALOG_URL_KEY = "datasources.catalog.url"
 CATALOG_USER_KEY = "datasources.catalog.username"
 CATALOG_PASSWORD_KEY = "datasources.catalog.password"
+# The owner's login to the shards (docs/security.md, "Database roles"); the catalog's is above.
+DATABASE_PASSWORD_KEY = "shardpipe.database.password"
+# The official postgres image reads POSTGRES_PASSWORD_FILE itself; psql and libpq read PGPASSWORD.
+POSTGRES_PASSWORD = "POSTGRES_PASSWORD"
+PGPASSWORD = "PGPASSWORD"
+OWNER_PASSWORD_KEYS = (DATABASE_PASSWORD_KEY, CATALOG_PASSWORD_KEY)
 # On the writer of a shard added at runtime: the JDBC URL its shard is registered with.
 SHARD_URL_LABEL = "dev.shardpipe.shard-url"
 JDBC_URL = re.compile(r"jdbc:postgresql://([^:/?]+)(?::(\d+))?/([^?]+)")
@@ -271,6 +282,8 @@ class Checker:
         self.modules = modules
         self.image_healthcheck = image_healthcheck
         self.problems: list[str] = []
+        # Secrets already reported missing: one line each, not one per service mounting it.
+        self.missing: set[str] = set()
         self.ours = {
             name: ((svc.get("build") or {}).get("args") or {}).get("SERVICE")
             for name, svc in self.services.items()
@@ -285,7 +298,8 @@ class Checker:
             if module not in self.ours.values():
                 self.problem(f"no service runs {module} (build arg SERVICE={module})")
         self.check_variables()
-        self.check_auth(model_secrets=self.secrets)
+        self.check_auth()
+        self.check_owner_password()
         shared = self.check_shared_settings()
         self.check_ports()
         self.check_shards(shared)
@@ -296,7 +310,7 @@ class Checker:
         self.check_images()
         return self.problems
 
-    def check_auth(self, model_secrets: dict[str, dict]) -> None:
+    def check_auth(self) -> None:
         """The HTTP services verify bearer tokens with a signing secret read from a docker secret."""
         for name, module in self.ours.items():
             if module not in AUTH_MODULES:
@@ -312,20 +326,77 @@ class Checker:
             if path is None:
                 self.problem(f"{name}: authentication is on but {variable}_FILE is not set")
                 continue
-            mounted = {
-                (s if isinstance(s, str) else s.get("source")): (
-                    None if isinstance(s, str) else s.get("target")
+            self.check_secret(name, variable + FILE_SUFFIX, path)
+
+    def check_owner_password(self) -> None:
+        """The owner's password comes from a docker secret everywhere it is used, never in clear."""
+        for name, module in self.ours.items():
+            keys = [CATALOG_PASSWORD_KEY]
+            if module in DATABASE_MODULES:
+                keys.append(DATABASE_PASSWORD_KEY)
+            for key in keys:
+                self.check_password_file(name, env_name(key))
+        for name, svc in self.services.items():
+            if str(svc.get("image", "")).startswith("postgres:"):
+                self.check_password_file(name, POSTGRES_PASSWORD)
+            if environment(svc).get(PGPASSWORD) is not None:
+                self.problem(
+                    f"{name}: {PGPASSWORD} puts a database password in the compose file; read it"
+                    f" from a docker secret under {SECRETS_DIR} instead"
                 )
-                for s in self.services[name].get("secrets") or []
-            }
-            secret = next(
-                (src for src, target in mounted.items() if path == SECRETS_DIR + (target or src)),
-                None,
+
+    def check_password_file(self, name: str, variable: str) -> None:
+        env = environment(self.services[name])
+        if env.get(variable) is not None:
+            self.problem(
+                f"{name}: {variable} puts the owner's password in the compose file; use"
+                f" {variable}{FILE_SUFFIX} with a docker secret"
             )
-            if secret is None:
-                self.problem(f"{name}: {variable}_FILE={path} is no secret the service mounts")
-            elif secret not in model_secrets:
-                self.problem(f"{name}: secret {secret} is not defined at the top level")
+            return
+        path = env.get(variable + FILE_SUFFIX)
+        if path is None:
+            self.problem(
+                f"{name}: {variable}{FILE_SUFFIX} is not set; the owner's password comes from a"
+                " docker secret"
+            )
+            return
+        self.check_secret(name, variable + FILE_SUFFIX, path)
+
+    def check_secret(self, name: str, variable: str, path: str) -> str | None:
+        """Returns the docker secret a service mounts at `path`, if it is one, after checking that
+        it is defined at the top level and its file exists or docs/operations.md creates it."""
+        secret = mounted_secrets(self.services[name]).get(path)
+        if secret is None:
+            self.problem(f"{name}: {variable}={path} is no secret the service mounts")
+            return None
+        self.check_secret_file(name, variable, secret)
+        return secret
+
+    def check_secret_file(self, name: str, variable: str, secret: str) -> None:
+        top = (self.secrets.get(secret) or {}).get("file")
+        if top is None:
+            self.problem(f"{name}: secret {secret} is not defined at the top level")
+            return
+        file = Path(top)
+        documented = file.parent == HOST_SECRETS_DIR and file.name in documented_secret_files()
+        if not file.exists() and not documented and secret not in self.missing:
+            self.missing.add(secret)
+            self.problem(
+                f"{name}: {variable}: the file {top} of secret {secret} neither exists nor is"
+                " one docs/operations.md creates"
+            )
+
+    def credential(self, name: str, variable: str) -> str | None:
+        """A service's value of `variable`, or of its NAME_FILE form as the docker secret it names,
+        so that two services given the same secret agree and a secret never equals a value."""
+        env = environment(self.services[name])
+        if env.get(variable) is not None:
+            return env[variable]
+        path = env.get(variable + FILE_SUFFIX)
+        if path is None:
+            return None
+        secret = mounted_secrets(self.services[name]).get(path)
+        return f"<file {path}>" if secret is None else f"<docker secret {secret}>"
 
     def check_variables(self) -> None:
         for name, module in self.ours.items():
@@ -341,7 +412,12 @@ class Checker:
                     )
 
     def effective(self, name: str, setting: Setting) -> str | None:
-        value = environment(self.services[name]).get(env_name(setting.key))
+        # The owner's passwords are compared as the secrets they come from; the writers' password
+        # is no such setting to compare, since only the writers get it.
+        if setting.key in OWNER_PASSWORD_KEYS:
+            value = self.credential(name, env_name(setting.key))
+        else:
+            value = environment(self.services[name]).get(env_name(setting.key))
         return setting.default if value is None else value
 
     def check_shared_settings(self) -> dict[str, str | None]:
@@ -463,7 +539,7 @@ class Checker:
             f"shard {shard}",
             url,
             (shared.get("shardpipe.database.user"), "SHARDPIPE_DATABASE_USER"),
-            (shared.get("shardpipe.database.password"), "SHARDPIPE_DATABASE_PASSWORD"),
+            (shared.get(DATABASE_PASSWORD_KEY), env_name(DATABASE_PASSWORD_KEY)),
         )
 
     def check_catalog(self, shared: dict[str, str | None]) -> None:
@@ -509,8 +585,8 @@ class Checker:
             self.problem(f"{what}: {host} does not create database {database}")
         if env.get("POSTGRES_USER", "postgres") != user[0]:
             self.problem(f"{host}: POSTGRES_USER differs from {user[1]}")
-        if env.get("POSTGRES_PASSWORD") != password[0]:
-            self.problem(f"{host}: POSTGRES_PASSWORD differs from {password[1]}")
+        if self.credential(host, POSTGRES_PASSWORD) != password[0]:
+            self.problem(f"{host}: {POSTGRES_PASSWORD} differs from {password[1]}")
         test = " ".join(map(str, (svc.get("healthcheck") or {}).get("test") or []))
         if "pg_isready" not in test:
             self.problem(f"{host}: needs a pg_isready health check")
@@ -686,8 +762,6 @@ class KafkaSecurity:
         self.services = checker.services
         self.brokers = checker.brokers()
         self.jobs = checker.topic_jobs()
-        # Secrets already reported missing: one line each, not one per service mounting it.
-        self.missing: set[str] = set()
 
     def problem(self, message: str) -> None:
         self.checker.problem(message)
@@ -767,20 +841,7 @@ class KafkaSecurity:
         svc = self.services[name]
         secret = mounted_secrets(svc).get(path)
         if secret is not None:
-            top = (self.checker.secrets.get(secret) or {}).get("file")
-            if top is None:
-                self.problem(f"{name}: secret {secret} is not defined at the top level")
-                return
-            file = Path(top)
-            documented = (
-                file.parent == HOST_SECRETS_DIR and file.name in documented_secret_files()
-            )
-            if not file.exists() and not documented and secret not in self.missing:
-                self.missing.add(secret)
-                self.problem(
-                    f"{name}: {variable}: the file {top} of secret {secret} neither exists nor is"
-                    " one docs/operations.md creates"
-                )
+            self.checker.check_secret_file(name, variable, secret)
             return
         for target, source in volume_targets(svc).items():
             if path.startswith(target.rstrip("/") + "/") and source in generated:

@@ -383,6 +383,154 @@ class ComposeFilesTest(unittest.TestCase):
             "postgres-eu: POSTGRES_PASSWORD differs from SHARDPIPE_DATABASE_PASSWORD",
         )
 
+    # --- the owner's password comes from a docker secret, never in clear
+
+    def test_every_stack_gives_the_owner_password_as_a_docker_secret(self) -> None:
+        path = "/run/secrets/db-owner-password"
+        for model in (self.full, self.small, self.shard_c):
+            services = model["services"]
+            self.assertTrue(
+                model["secrets"]["db-owner-password"]["file"].endswith(
+                    "compose/secrets/db-owner-password"
+                )
+            )
+            for name, svc in services.items():
+                env = svc.get("environment") or {}
+                for variable in ("POSTGRES_PASSWORD", "SHARDPIPE_DATABASE_PASSWORD",
+                                 "DATASOURCES_CATALOG_PASSWORD", "PGPASSWORD"):
+                    self.assertNotIn(variable, env, name)
+                if str(svc.get("image", "")).startswith("postgres:"):
+                    self.assertEqual(env["POSTGRES_PASSWORD_FILE"], path, name)
+                if "DATASOURCES_CATALOG_URL" in env:
+                    self.assertEqual(env["DATASOURCES_CATALOG_PASSWORD_FILE"], path, name)
+                    self.assertIn(path, cc.mounted_secrets(svc), name)
+
+    def test_owner_password_in_clear_on_a_service_fails(self) -> None:
+        def database(services):
+            env = services["writer-eu"]["environment"]
+            del env["SHARDPIPE_DATABASE_PASSWORD_FILE"]
+            env["SHARDPIPE_DATABASE_PASSWORD"] = "shardpipe"
+
+        self.assertFails(
+            self.broken(database),
+            "writer-eu: SHARDPIPE_DATABASE_PASSWORD puts the owner's password in the compose file;"
+            " use SHARDPIPE_DATABASE_PASSWORD_FILE",
+        )
+
+        def catalog(services):
+            env = services["ingest-api"]["environment"]
+            del env["DATASOURCES_CATALOG_PASSWORD_FILE"]
+            env["DATASOURCES_CATALOG_PASSWORD"] = "shardpipe"
+
+        self.assertFails(
+            self.broken(catalog),
+            "ingest-api: DATASOURCES_CATALOG_PASSWORD puts the owner's password in the compose"
+            " file",
+        )
+
+    def test_owner_password_in_clear_on_every_service_still_fails(self) -> None:
+        # All services agree then, so only the check of the password itself can catch it.
+        def change(services):
+            for name in ("writer-eu", "writer-us", "query-service", "ingest-api"):
+                env = services[name]["environment"]
+                for variable in ("SHARDPIPE_DATABASE_PASSWORD", "DATASOURCES_CATALOG_PASSWORD"):
+                    if env.pop(variable + "_FILE", None) is not None:
+                        env[variable] = "shardpipe"
+            for name in ("postgres-eu", "postgres-us", "pg-catalog"):
+                env = services[name]["environment"]
+                del env["POSTGRES_PASSWORD_FILE"]
+                env["POSTGRES_PASSWORD"] = "shardpipe"
+
+        problems = self.broken(change)
+        self.assertFails(
+            problems,
+            "query-service: SHARDPIPE_DATABASE_PASSWORD puts the owner's password in the compose",
+        )
+        self.assertFails(
+            problems, "pg-catalog: POSTGRES_PASSWORD puts the owner's password in the compose file"
+        )
+        self.assertFalse(any("differs" in p for p in problems), problems)
+
+    def test_postgres_password_in_clear_fails(self) -> None:
+        def change(services, name="pg-c"):
+            env = services[name]["environment"]
+            del env["POSTGRES_PASSWORD_FILE"]
+            env["POSTGRES_PASSWORD"] = "shardpipe"
+
+        problems = self.broken(change, self.shard_c)
+        self.assertFails(
+            problems,
+            "pg-c: POSTGRES_PASSWORD puts the owner's password in the compose file; use"
+            " POSTGRES_PASSWORD_FILE",
+        )
+        self.assertFails(
+            problems, "pg-c: POSTGRES_PASSWORD differs from SHARDPIPE_DATABASE_PASSWORD"
+        )
+
+    def test_postgres_without_a_password_fails(self) -> None:
+        def change(services):
+            del services["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"]
+
+        self.assertFails(
+            self.broken(change, self.small),
+            "postgres: POSTGRES_PASSWORD_FILE is not set; the owner's password comes from a docker"
+            " secret",
+        )
+
+    def test_a_job_logging_in_with_pgpassword_fails(self) -> None:
+        def change(services):
+            services["topics"]["environment"]["PGPASSWORD"] = "shardpipe"
+
+        self.assertFails(
+            self.broken(change), "topics: PGPASSWORD puts a database password in the compose file"
+        )
+
+    def test_owner_password_secret_not_mounted_fails(self) -> None:
+        def change(services):
+            services["query-service"]["secrets"] = [
+                s for s in services["query-service"]["secrets"]
+                if (s if isinstance(s, str) else s["source"]) != "db-owner-password"
+            ]
+
+        problems = self.broken(change)
+        self.assertFails(
+            problems,
+            "query-service: SHARDPIPE_DATABASE_PASSWORD_FILE=/run/secrets/db-owner-password is no"
+            " secret the service mounts",
+        )
+        self.assertFails(problems, "SHARDPIPE_DATABASE_PASSWORD differs between services")
+
+    def test_database_given_another_secret_than_the_services_fails(self) -> None:
+        def change(services):
+            services["pg-catalog"]["secrets"] = [{"source": "db-reader-password"}]
+            services["pg-catalog"]["environment"]["POSTGRES_PASSWORD_FILE"] = (
+                "/run/secrets/db-reader-password"
+            )
+
+        self.assertFails(
+            self.broken(change),
+            "pg-catalog: POSTGRES_PASSWORD differs from DATASOURCES_CATALOG_PASSWORD",
+        )
+
+    def test_owner_password_file_nobody_creates_fails(self) -> None:
+        copied = copy.deepcopy(self.full)
+        missing = cc.REPO / "compose" / "secrets" / "db-owner-pasword"
+        copied["secrets"]["db-owner-password"]["file"] = str(missing)
+        problems = self.problems(copied)
+        self.assertFails(
+            problems,
+            f"the file {missing} of secret db-owner-password neither exists nor is one"
+            " docs/operations.md creates",
+        )
+        self.assertEqual(len([p for p in problems if "db-owner-pasword" in p]), 1, problems)
+
+    def test_owner_password_secret_not_defined_at_the_top_level_fails(self) -> None:
+        copied = copy.deepcopy(self.small)
+        del copied["secrets"]["db-owner-password"]
+        self.assertFails(
+            self.problems(copied), "postgres: secret db-owner-password is not defined"
+        )
+
     def test_writer_must_wait_for_its_database(self) -> None:
         def change(services):
             del services["writer-us"]["depends_on"]["postgres-us"]
@@ -667,6 +815,7 @@ class SecureKafkaTest(unittest.TestCase):
     def test_the_documented_secret_files_are_read_from_the_loops(self) -> None:
         names = cc.documented_secret_files()
         self.assertIn("auth-secret", names)
+        self.assertIn("db-owner-password", names)
         self.assertIn("kafka-query-service-password", names)
         self.assertNotIn("do", names)
 
