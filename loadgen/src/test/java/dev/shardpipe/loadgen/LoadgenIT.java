@@ -3,7 +3,7 @@ package dev.shardpipe.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.devstack.Devstack;
 import dev.shardpipe.devstack.DevstackOptions;
 import dev.shardpipe.devstack.ServiceJars;
@@ -165,7 +165,7 @@ class LoadgenIT {
   void loadsSyntheticTweetsWrittenToRandomPartitionsThatTheWritersForward() throws Exception {
     List<UUID> ids =
         LongStream.range(0, SYNTHETIC)
-            .mapToObj(n -> StableIds.synthetic(SEED, EventType.TWEET, n))
+            .mapToObj(n -> StableIds.synthetic(SEED, EventKind.TWEET, n))
             .toList();
     long before = total("tweets");
 

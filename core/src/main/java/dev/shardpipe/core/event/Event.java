@@ -12,20 +12,12 @@ import java.util.UUID;
 public sealed interface Event permits TweetEvent, FileEvent {
 
   /**
-   * Returns the type, which decides the table.
+   * Returns the kind, the envelope's {@code type}: it decides the table and describes the data's
+   * fields and the shard key.
    *
-   * @return tweet or file
+   * @return {@link EventKind#TWEET} or {@link EventKind#FILE}
    */
-  EventType type();
-
-  /**
-   * Returns the kind, which describes the data's fields, the shard key and the table.
-   *
-   * @return the kind of {@link #type()}
-   */
-  default EventKind kind() {
-    return EventKind.of(type());
-  }
+  EventKind type();
 
   /**
    * Returns what the event does to its row.

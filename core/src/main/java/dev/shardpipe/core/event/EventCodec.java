@@ -149,7 +149,7 @@ public final class EventCodec implements Serializer<Event>, Deserializer<Event> 
   public JsonNode toJson(Event event) {
     Map<String, JsonNode> data = new LinkedHashMap<>();
     event
-        .kind()
+        .type()
         .values(event)
         .forEach(
             (field, value) ->

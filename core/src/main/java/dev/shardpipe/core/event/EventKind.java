@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 public enum EventKind {
   /** A tweet, in {@code tweets}, keyed by {@code location/owner_id}. */
   TWEET(
-      EventType.TWEET,
+      "tweet",
       "tweets",
       "tweets",
       "tweet_tombstones",
@@ -63,7 +63,7 @@ public enum EventKind {
 
   /** File metadata, in {@code file_metadata}, keyed by {@code user_id}. */
   FILE(
-      EventType.FILE,
+      "file",
       "files",
       "file_metadata",
       "file_metadata_tombstones",
@@ -104,7 +104,7 @@ public enum EventKind {
           .map(k -> "\"" + k.wireName() + "\"")
           .collect(Collectors.joining(" or "));
 
-  private final EventType type;
+  private final String wireName;
   private final String collection;
   private final String table;
   private final String tombstoneTable;
@@ -115,14 +115,14 @@ public enum EventKind {
   private final Function<Event, Map<String, Object>> values;
 
   EventKind(
-      EventType type,
+      String wireName,
       String collection,
       String table,
       String tombstoneTable,
       List<EventField> fields,
       Factory factory,
       Function<Event, Map<String, Object>> values) {
-    this.type = type;
+    this.wireName = wireName;
     this.collection = collection;
     this.table = table;
     this.tombstoneTable = tombstoneTable;
@@ -135,29 +135,18 @@ public enum EventKind {
   }
 
   /**
-   * Returns the kind of an event type.
-   *
-   * @param type the envelope's {@code type}
-   * @return its kind
-   */
-  public static EventKind of(EventType type) {
-    for (EventKind kind : values()) {
-      if (kind.type == type) {
-        return kind;
-      }
-    }
-    throw new IllegalArgumentException("no event kind for " + type);
-  }
-
-  /**
    * Looks a kind up by its wire name.
    *
    * @param name such as {@code tweet}, case-sensitive
    * @return the kind, or null when no kind has that name
    */
   public static @Nullable EventKind fromWireName(String name) {
-    EventType type = EventType.fromWireName(name);
-    return type == null ? null : of(type);
+    for (EventKind kind : values()) {
+      if (kind.wireName.equals(name)) {
+        return kind;
+      }
+    }
+    return null;
   }
 
   /**
@@ -170,21 +159,12 @@ public enum EventKind {
   }
 
   /**
-   * Returns the envelope's {@code type} of this kind.
-   *
-   * @return the type
-   */
-  public EventType type() {
-    return type;
-  }
-
-  /**
    * Returns the name on the wire, in the envelope's {@code type} and the metrics' tags.
    *
    * @return such as {@code tweet}
    */
   public String wireName() {
-    return type.wireName();
+    return wireName;
   }
 
   /**
@@ -298,7 +278,7 @@ public enum EventKind {
    * @throws IllegalArgumentException if the event is of another kind
    */
   public Map<String, Object> values(Event event) {
-    if (event.type() != type) {
+    if (event.type() != this) {
       throw new IllegalArgumentException("a " + event.type().wireName() + " is not a " + this);
     }
     return values.apply(event);

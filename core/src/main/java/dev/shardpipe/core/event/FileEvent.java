@@ -70,8 +70,8 @@ public record FileEvent(Op op, UUID id, Instant occurredAt, FileMetadata data) i
   }
 
   @Override
-  public EventType type() {
-    return EventType.FILE;
+  public EventKind type() {
+    return EventKind.FILE;
   }
 
   @Override

@@ -64,8 +64,8 @@ public record TweetEvent(Op op, UUID id, Instant occurredAt, Tweet data) impleme
   }
 
   @Override
-  public EventType type() {
-    return EventType.TWEET;
+  public EventKind type() {
+    return EventKind.TWEET;
   }
 
   @Override

@@ -25,7 +25,7 @@ class EventKindTest {
   @Test
   void rebuildsEveryEventFromItsKindsValues() {
     for (Event event : EVENTS) {
-      EventKind kind = event.kind();
+      EventKind kind = event.type();
       assertThat(kind.event(event.op(), ID, AT, kind.values(event))).isEqualTo(event);
     }
   }
@@ -33,7 +33,7 @@ class EventKindTest {
   @Test
   void joinsTheKeyFieldsIntoTheRecordKeyEveryEventCarries() {
     for (Event event : EVENTS) {
-      assertThat(event.kind().shardKey(event.kind().values(event))).isEqualTo(event.shardKey());
+      assertThat(event.type().shardKey(event.type().values(event))).isEqualTo(event.shardKey());
     }
     assertThat(EventKind.TWEET.keyFields())
         .extracting(EventField::name)
@@ -51,7 +51,7 @@ class EventKindTest {
     assertThat(EventKind.FILE.table()).isEqualTo("file_metadata");
     assertThat(EventKind.TWEET.tombstoneTable()).isEqualTo("tweet_tombstones");
     assertThat(EventKind.FILE.tombstoneTable()).isEqualTo("file_metadata_tombstones");
-    assertThat(EventKind.of(EventType.FILE)).isEqualTo(EventKind.FILE);
+    assertThat(EventKind.FILE.wireName()).isEqualTo("file");
   }
 
   @Test

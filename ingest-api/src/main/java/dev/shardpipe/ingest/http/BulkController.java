@@ -3,7 +3,7 @@ package dev.shardpipe.ingest.http;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.http.problem.ProblemException;
@@ -104,7 +104,7 @@ final class BulkController {
     if (!enabled) {
       throw ProblemException.notFound("synthetic events are switched off on this server");
     }
-    EventType eventType = EventType.fromWireName(type);
+    EventKind eventType = EventKind.fromWireName(type);
     if (eventType == null) {
       throw ProblemException.invalid(
           "the bulk request is invalid",
@@ -118,7 +118,7 @@ final class BulkController {
     FakeEvents fake = new FakeEvents(ThreadLocalRandom.current(), ids::generate);
     Instant now = clock.instant();
     List<? extends Event> events =
-        eventType == EventType.TWEET ? fake.tweets(count, now) : fake.files(count, now);
+        eventType == EventKind.TWEET ? fake.tweets(count, now) : fake.files(count, now);
     return responses.bulk(eventType, events);
   }
 }

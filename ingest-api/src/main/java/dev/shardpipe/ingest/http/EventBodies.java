@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.InvalidEventException;
 import dev.shardpipe.core.event.Violation;
 import dev.shardpipe.http.problem.ProblemException;
@@ -91,7 +91,7 @@ final class EventBodies {
    * @param type what the body holds, for the detail and the metrics
    * @throws ProblemException 413 over {@code max-event-bytes}, 400 when not JSON or invalid
    */
-  <E extends Event> E single(byte[] body, EventType type, ItemReader<E> reader) {
+  <E extends Event> E single(byte[] body, EventKind type, ItemReader<E> reader) {
     String what = type.wireName();
     if (body.length > maxEventBytes) {
       metrics.rejected(type, Rejection.TOO_LARGE, 1);
@@ -119,7 +119,7 @@ final class EventBodies {
    * @throws ProblemException 400 naming every invalid parameter
    */
   <E extends Event> E parameters(
-      Map<String, JsonNode> fields, EventType type, ItemReader<E> reader) {
+      Map<String, JsonNode> fields, EventKind type, ItemReader<E> reader) {
     try {
       return notTooFarAhead(reader.read(JsonNode.createObjectNode(fields)));
     } catch (InvalidEventException e) {
@@ -141,7 +141,7 @@ final class EventBodies {
    *     so its detail says "more than"), or any item is invalid
    */
   <E extends Event> List<E> batch(
-      byte[] body, @Nullable MediaType contentType, EventType type, ItemReader<E> reader) {
+      byte[] body, @Nullable MediaType contentType, EventKind type, ItemReader<E> reader) {
     String what = type.wireName() + "s";
     boolean ndjson = contentType != null && NDJSON.equals(contentType.getName());
     List<JsonNode> items;
@@ -337,7 +337,7 @@ final class EventBodies {
     }
   }
 
-  private ProblemException invalid(EventType type, int events, ProblemException problem) {
+  private ProblemException invalid(EventKind type, int events, ProblemException problem) {
     metrics.rejected(type, Rejection.INVALID, events);
     return problem;
   }

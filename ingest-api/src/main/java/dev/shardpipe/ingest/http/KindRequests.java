@@ -53,7 +53,7 @@ final class KindRequests {
     return responses.one(
         bodies.single(
             body,
-            kind.type(),
+            kind,
             node -> EventReader.readRequest(kind, node, Op.UPSERT, ids::generate, now)));
   }
 
@@ -88,7 +88,7 @@ final class KindRequests {
     return responses.one(
         bodies.parameters(
             fields,
-            kind.type(),
+            kind,
             node -> EventReader.readRequest(kind, node, Op.DELETE, ids::generate, now)));
   }
 
@@ -105,8 +105,8 @@ final class KindRequests {
         bodies.batch(
             body,
             request.getContentType().orElse(null),
-            kind.type(),
+            kind,
             node -> EventReader.readRequest(kind, node, Op.UPSERT, ids::generate, now));
-    return responses.batch(kind.type(), events);
+    return responses.batch(kind, events);
   }
 }

@@ -1,7 +1,7 @@
 package dev.shardpipe.ingest.http;
 
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.core.token.ReadToken;
 import dev.shardpipe.core.token.ReadTokenCodec;
@@ -95,7 +95,7 @@ final class PublishResponses {
    *     {@code ids} gives item {@code i}'s id at position {@code i}, generated ones included
    */
   CompletableFuture<HttpResponse<BatchAccepted>> batch(
-      EventType type, List<? extends Event> events) {
+      EventKind type, List<? extends Event> events) {
     return publish(
         type,
         events,
@@ -111,7 +111,7 @@ final class PublishResponses {
    *
    * @return {@code 202} with their count; fails with a {@code 503} problem
    */
-  CompletableFuture<HttpResponse<BulkAccepted>> bulk(EventType type, List<? extends Event> events) {
+  CompletableFuture<HttpResponse<BulkAccepted>> bulk(EventKind type, List<? extends Event> events) {
     return publish(
         type,
         events,
@@ -130,7 +130,7 @@ final class PublishResponses {
   }
 
   private <T> CompletableFuture<HttpResponse<T>> publish(
-      EventType type,
+      EventKind type,
       List<? extends Event> events,
       Function<List<Published>, T> body,
       Map<String, Object> retryWith,
@@ -166,7 +166,7 @@ final class PublishResponses {
   }
 
   private RuntimeException problem(
-      EventType type,
+      EventKind type,
       List<? extends Event> events,
       Throwable cause,
       Map<String, Object> retryWith,

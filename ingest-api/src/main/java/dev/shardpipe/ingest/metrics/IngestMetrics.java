@@ -1,7 +1,7 @@
 package dev.shardpipe.ingest.metrics;
 
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.Op;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,8 +58,8 @@ public final class IngestMetrics {
     }
   }
 
-  private final Map<EventType, Map<Op, Counter>> accepted = new EnumMap<>(EventType.class);
-  private final Map<EventType, Map<Rejection, Counter>> rejected = new EnumMap<>(EventType.class);
+  private final Map<EventKind, Map<Op, Counter>> accepted = new EnumMap<>(EventKind.class);
+  private final Map<EventKind, Map<Rejection, Counter>> rejected = new EnumMap<>(EventKind.class);
   private final Timer acknowledged;
   private final Timer failed;
 
@@ -69,7 +69,7 @@ public final class IngestMetrics {
    * @param registry Micronaut's meter registry
    */
   public IngestMetrics(MeterRegistry registry) {
-    for (EventType type : EventType.values()) {
+    for (EventKind type : EventKind.values()) {
       Map<Op, Counter> byOp = new EnumMap<>(Op.class);
       for (Op op : Op.values()) {
         byOp.put(
@@ -125,7 +125,7 @@ public final class IngestMetrics {
    * @param reason why they were refused
    * @param count how many; 1 for a body that could not be split into events
    */
-  public void rejected(EventType type, Rejection reason, int count) {
+  public void rejected(EventKind type, Rejection reason, int count) {
     rejected.get(type).get(reason).increment(count);
   }
 

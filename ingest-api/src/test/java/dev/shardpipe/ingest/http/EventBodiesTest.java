@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.EventReader;
-import dev.shardpipe.core.event.EventType;
 import dev.shardpipe.core.event.Op;
 import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.event.Violation;
@@ -51,7 +51,7 @@ class EventBodiesTest {
                 "[{\"location\":\"europe\",\"owner_id\":1,\"text\":\"a\"},"
                     + "{\"location\":\"usa\",\"owner_id\":2,\"text\":\"b\"}]"),
             MediaType.APPLICATION_JSON_TYPE,
-            EventType.TWEET,
+            EventKind.TWEET,
             tweets);
     List<TweetEvent> lines =
         bodies.batch(
@@ -59,7 +59,7 @@ class EventBodiesTest {
                 "{\"location\":\"europe\",\"owner_id\":1,\"text\":\"a\"}\r\n  \n"
                     + "{\"location\":\"usa\",\"owner_id\":2,\"text\":\"b\"}"),
             NDJSON,
-            EventType.TWEET,
+            EventKind.TWEET,
             tweets);
     assertThat(array).extracting(e -> e.data().text()).containsExactly("a", "b");
     assertThat(lines).extracting(e -> e.data().text()).containsExactly("a", "b");
@@ -78,7 +78,7 @@ class EventBodiesTest {
                             + "{\"owner_id\":\"x\",\"text\":\"b\"}\n"
                             + "{not json\n"),
                     NDJSON,
-                    EventType.TWEET,
+                    EventKind.TWEET,
                     tweets));
     assertThat(problem.problem().status()).isEqualTo(400);
     assertThat(problem.problem().detail())
@@ -96,7 +96,7 @@ class EventBodiesTest {
     ProblemException problem =
         catchThrowableOfType(
             ProblemException.class,
-            () -> bodies.batch(bytes("{}\n{}\n{}\n{}\n{}\n"), NDJSON, EventType.FILE, tweets));
+            () -> bodies.batch(bytes("{}\n{}\n{}\n{}\n{}\n"), NDJSON, EventKind.FILE, tweets));
     assertThat(problem.problem().errors())
         .containsExactly(new Violation("", "must hold 1 to 3 items, was 5"));
   }
@@ -110,7 +110,7 @@ class EventBodiesTest {
             ProblemException.class,
             () ->
                 bodies.batch(
-                    bytes(zeros), MediaType.APPLICATION_JSON_TYPE, EventType.TWEET, tweets));
+                    bytes(zeros), MediaType.APPLICATION_JSON_TYPE, EventKind.TWEET, tweets));
     assertThat(problem.problem().status()).isEqualTo(400);
     assertThat(problem.problem().errors())
         .containsExactly(new Violation("", "must hold 1 to 3 items, was more than 3"));
@@ -128,7 +128,7 @@ class EventBodiesTest {
                         " [ \"a,]\\\"\" , -1.5e3,{\"location\":\"europe\",\"owner_id\":1,"
                             + "\"text\":\"[}\"} ] "),
                     MediaType.APPLICATION_JSON_TYPE,
-                    EventType.TWEET,
+                    EventKind.TWEET,
                     tweets));
     assertThat(problem.problem().errors())
         .containsExactly(
@@ -138,7 +138,7 @@ class EventBodiesTest {
             bodies.batch(
                 bytes("[{\"location\":\"usa\",\"owner_id\":2,\"text\":\"{[\\\"\"}]"),
                 MediaType.APPLICATION_JSON_TYPE,
-                EventType.TWEET,
+                EventKind.TWEET,
                 tweets))
         .extracting(e -> e.data().text())
         .containsExactly("{[\"");
@@ -152,7 +152,7 @@ class EventBodiesTest {
               ProblemException.class,
               () ->
                   bodies.batch(
-                      bytes(body), MediaType.APPLICATION_JSON_TYPE, EventType.TWEET, tweets));
+                      bytes(body), MediaType.APPLICATION_JSON_TYPE, EventKind.TWEET, tweets));
       assertThat(problem.problem().detail()).as(body).isEqualTo("the body is not valid JSON");
     }
   }
@@ -171,7 +171,7 @@ class EventBodiesTest {
                             + ok
                             + ",\"occurred_at\":\"9999-12-31T23:59:59Z\"}\n"),
                     NDJSON,
-                    EventType.TWEET,
+                    EventKind.TWEET,
                     tweets));
     assertThat(problem.problem().errors())
         .containsExactly(
@@ -185,7 +185,7 @@ class EventBodiesTest {
             () ->
                 bodies.single(
                     bytes(ok + ",\"occurred_at\":\"2026-11-21T12:05:00.001Z\"}"),
-                    EventType.TWEET,
+                    EventKind.TWEET,
                     tweets));
     assertThat(single.problem().errors())
         .extracting(Violation::field)
@@ -201,7 +201,7 @@ class EventBodiesTest {
                 bodies.batch(
                     bytes("{\"location\":\"europe\"}"),
                     MediaType.APPLICATION_JSON_TYPE,
-                    EventType.TWEET,
+                    EventKind.TWEET,
                     tweets));
     assertThat(problem.problem().errors())
         .containsExactly(new Violation("", "must be a JSON array"));
@@ -211,7 +211,7 @@ class EventBodiesTest {
   void answers413ForASingleBodyOverItsLimitAndNamesTheLimit() {
     ProblemException problem =
         catchThrowableOfType(
-            ProblemException.class, () -> bodies.single(new byte[201], EventType.TWEET, tweets));
+            ProblemException.class, () -> bodies.single(new byte[201], EventKind.TWEET, tweets));
     assertThat(problem.problem().status()).isEqualTo(413);
     assertThat(problem.problem().extensions()).containsEntry("max_bytes", 200L);
     assertThat(problem.problem().detail())
@@ -223,7 +223,7 @@ class EventBodiesTest {
   void answers400ForASingleBodyThatIsNotJson() {
     ProblemException problem =
         catchThrowableOfType(
-            ProblemException.class, () -> bodies.single(bytes("{\"a\":"), EventType.FILE, tweets));
+            ProblemException.class, () -> bodies.single(bytes("{\"a\":"), EventKind.FILE, tweets));
     assertThat(problem.problem().detail()).isEqualTo("the body is not valid JSON");
   }
 

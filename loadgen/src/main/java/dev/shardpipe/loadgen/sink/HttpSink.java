@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.loadgen.http.HttpPool;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
@@ -69,13 +69,13 @@ public final class HttpSink implements Sink {
 
   @Override
   public CompletableFuture<List<Ack>> send(List<Event> events) {
-    EventType type = events.get(0).type();
+    EventKind type = events.get(0).type();
     for (Event event : events) {
       if (event.type() != type) {
         throw new IllegalArgumentException("a request holds events of one type only");
       }
     }
-    String path = type == EventType.TWEET ? "/tweets" : "/files";
+    String path = type == EventKind.TWEET ? "/tweets" : "/files";
     byte[] body;
     if (batches) {
       path += "/batch";

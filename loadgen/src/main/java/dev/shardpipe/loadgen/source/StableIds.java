@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.NameBasedGenerator;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -62,7 +62,7 @@ public final class StableIds {
    * @param n the event's index, from 0
    * @return a version 5 UUID
    */
-  public static UUID synthetic(long seed, EventType type, long n) {
+  public static UUID synthetic(long seed, EventKind type, long n) {
     return URL_NAMES.generate("urn:shardpipe:synthetic:" + seed + ":" + type.wireName() + ":" + n);
   }
 

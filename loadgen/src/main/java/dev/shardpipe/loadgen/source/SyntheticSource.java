@@ -1,7 +1,7 @@
 package dev.shardpipe.loadgen.source;
 
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.event.FileMetadata;
 import dev.shardpipe.core.event.Tweet;
@@ -45,7 +45,7 @@ public final class SyntheticSource implements EventSource {
   /** When the standard offsets of the time zones are read: the tz database's rules change. */
   private static final Instant OFFSETS_AT = Instant.parse("2025-01-01T00:00:00Z");
 
-  private final EventType type;
+  private final EventKind type;
   private final long seed;
   private final long count;
   private final long keys;
@@ -57,7 +57,7 @@ public final class SyntheticSource implements EventSource {
   private final SourceTally tally = new SourceTally();
   private long made;
 
-  private SyntheticSource(EventType type, long seed, long count, long keys, Clock clock) {
+  private SyntheticSource(EventKind type, long seed, long count, long keys, Clock clock) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
@@ -71,7 +71,7 @@ public final class SyntheticSource implements EventSource {
     this.clock = clock;
     this.random = new Random(seed);
     Faker faker = new Faker(new Random(seed));
-    if (type == EventType.TWEET) {
+    if (type == EventKind.TWEET) {
       fillTweetPools(faker);
     } else {
       fillFilePools(faker);
@@ -89,7 +89,7 @@ public final class SyntheticSource implements EventSource {
    * @throws IllegalArgumentException if {@code count < 0} or {@code owners < 1}
    */
   public static SyntheticSource tweets(long seed, long count, long owners, Clock clock) {
-    return new SyntheticSource(EventType.TWEET, seed, count, owners, clock);
+    return new SyntheticSource(EventKind.TWEET, seed, count, owners, clock);
   }
 
   /**
@@ -103,7 +103,7 @@ public final class SyntheticSource implements EventSource {
    * @throws IllegalArgumentException if {@code count < 0} or {@code users < 1}
    */
   public static SyntheticSource files(long seed, long count, long users, Clock clock) {
-    return new SyntheticSource(EventType.FILE, seed, count, users, clock);
+    return new SyntheticSource(EventKind.FILE, seed, count, users, clock);
   }
 
   private void fillTweetPools(Faker faker) {
@@ -160,7 +160,7 @@ public final class SyntheticSource implements EventSource {
     long n = made++;
     tally.event();
     Instant now = clock.instant();
-    if (type == EventType.TWEET) {
+    if (type == EventKind.TWEET) {
       return TweetEvent.upsert(
           StableIds.synthetic(seed, type, n),
           now,
@@ -187,7 +187,7 @@ public final class SyntheticSource implements EventSource {
         + "s, seed "
         + seed
         + ", "
-        + (type == EventType.TWEET ? "owners 1.." : "users 1..")
+        + (type == EventKind.TWEET ? "owners 1.." : "users 1..")
         + keys;
   }
 

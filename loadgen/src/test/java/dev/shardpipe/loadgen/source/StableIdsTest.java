@@ -3,7 +3,7 @@ package dev.shardpipe.loadgen.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -34,11 +34,11 @@ class StableIdsTest {
 
   @Test
   void givesTheNthSyntheticEventOfASeedTheSameId() {
-    assertThat(StableIds.synthetic(7, EventType.TWEET, 0))
+    assertThat(StableIds.synthetic(7, EventKind.TWEET, 0))
         .isEqualTo(UUID.fromString("e926d1fd-0137-5462-831e-fe022d6af0c4"))
-        .isNotEqualTo(StableIds.synthetic(7, EventType.FILE, 0))
-        .isNotEqualTo(StableIds.synthetic(8, EventType.TWEET, 0))
-        .isNotEqualTo(StableIds.synthetic(7, EventType.TWEET, 1));
+        .isNotEqualTo(StableIds.synthetic(7, EventKind.FILE, 0))
+        .isNotEqualTo(StableIds.synthetic(8, EventKind.TWEET, 0))
+        .isNotEqualTo(StableIds.synthetic(7, EventKind.TWEET, 1));
   }
 
   @Test

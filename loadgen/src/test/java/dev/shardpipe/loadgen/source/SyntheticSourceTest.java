@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
-import dev.shardpipe.core.event.EventType;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.event.TweetEvent;
 import io.micronaut.json.JsonMapper;
@@ -35,7 +35,7 @@ class SyntheticSourceTest {
 
     assertThat(again).isEqualTo(first);
     assertThat(first).extracting(Event::id).doesNotHaveDuplicates();
-    assertThat(first.get(5).id()).isEqualTo(StableIds.synthetic(42, EventType.TWEET, 5));
+    assertThat(first.get(5).id()).isEqualTo(StableIds.synthetic(42, EventKind.TWEET, 5));
   }
 
   @Test
