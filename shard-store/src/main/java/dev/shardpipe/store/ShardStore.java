@@ -18,12 +18,12 @@ import javax.sql.DataSource;
  *
  * <p>It composes the pieces that each do one job: the migrations ({@code SchemaMigration}), the
  * partitions' child tables ({@code PartitionTables}), the compare-and-set on {@code
- * applied_offsets} ({@code OffsetCompareAndSet}), the per-table statements ({@code EventRows}) and
- * the search for refused events ({@code Bisection}). Rows are written set-based, one statement per
- * table and operation, into the partition's child tables (docs/architecture.md, "The writer's
- * statements"). The version rule lives in the statements: an upsert replaces a row or tombstone
- * only when its {@code occurred_at} is not older, a delete likewise, so applying any event twice
- * changes nothing.
+ * applied_offsets} ({@code OffsetCompareAndSet}), the statements built from each event kind ({@code
+ * EventRows}) and the search for refused events ({@code Bisection}). Rows are written set-based,
+ * one statement per kind and operation, into the partition's child tables (docs/architecture.md,
+ * "The writer's statements"). The version rule lives in the statements: an upsert replaces a row or
+ * tombstone only when its {@code occurred_at} is not older, a delete likewise, so applying any
+ * event twice changes nothing.
  *
  * <p>Moving a partition to another shard (docs/architecture.md, "The shard schema") uses {@link
  * #ensurePartitions}, {@link #fence}, {@link #dropPartition} and {@link PartitionCopy}.
