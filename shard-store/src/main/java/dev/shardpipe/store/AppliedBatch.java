@@ -11,7 +11,9 @@ package dev.shardpipe.store;
  *     deletes} when a stored version was newer or a redelivered event changed nothing
  *     (docs/contract.md §3)
  * @param alreadyCommitted true when an earlier attempt of this same transaction had committed and
- *     only its acknowledgement was lost, so nothing was written again
+ *     only its acknowledgement was lost, so nothing was written again; the counts are then that
+ *     attempt's, which the caller has not seen yet, or zeros when the store that made it is not the
+ *     one answering (it restarted in between)
  */
 public record AppliedBatch(
     int partition,

@@ -1,79 +1,35 @@
 package dev.shardpipe.store;
 
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.FileEvent;
-import dev.shardpipe.core.event.FileMetadata;
+import dev.shardpipe.core.event.EventField;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.Op;
-import dev.shardpipe.core.event.Tweet;
-import dev.shardpipe.core.event.TweetEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The per-table statements that write a batch's rows into one partition's child tables, set-based:
- * one statement per table and operation, with the batch passed as arrays and expanded by {@code
- * unnest} (docs/architecture.md, "The writer's statements"). The version rule lives in the
- * statements, so applying any event twice changes nothing. Runs in the caller's transaction.
+ * The statements that write a batch's rows into one partition's child tables, set-based: one
+ * statement per kind and operation, with the batch passed as arrays and expanded by {@code unnest}
+ * (docs/architecture.md, "The writer's statements"). Each kind's upsert is built once from its
+ * {@link EventKind}, the columns and their types as {@link ShardSchema} describes its table; the
+ * delete is one statement for every kind. The version rule lives in the statements, so applying any
+ * event twice changes nothing. Runs in the caller's transaction.
  */
 final class EventRows {
 
   /**
-   * Upserts tweets into one partition's child tables ({@code %1$s} the rows, {@code %2$s} the
-   * tombstones), so that PostgreSQL neither routes each row through the parent nor plans every
-   * partition's child before pruning to one.
+   * Each kind's upsert, with {@code %1$s} for the rows' child table and {@code %2$s} the
+   * tombstones'.
    */
-  private static final String UPSERT_TWEETS =
-      """
-      WITH input (id, location, owner_id, text, like_count, occurred_at, partition) AS (
-          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::text[], ?::bigint[], ?::text[],
-                                               ?::integer[], ?::text[]::timestamptz[]) AS u
-      ), cleared AS (
-          DELETE FROM %2$s t USING input i
-          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
-      )
-      INSERT INTO %1$s AS t (id, location, owner_id, text, like_count, occurred_at, partition)
-      SELECT i.* FROM input i
-      WHERE NOT EXISTS (SELECT 1 FROM %2$s d
-                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
-      ON CONFLICT (id, partition) DO UPDATE SET
-          location = EXCLUDED.location, owner_id = EXCLUDED.owner_id, text = EXCLUDED.text,
-          like_count = EXCLUDED.like_count, occurred_at = EXCLUDED.occurred_at,
-          ingested_at = now()
-      WHERE t.occurred_at < EXCLUDED.occurred_at
-         OR (t.occurred_at = EXCLUDED.occurred_at
-             AND (t.location, t.owner_id, t.text, t.like_count)
-                 IS DISTINCT FROM (EXCLUDED.location, EXCLUDED.owner_id, EXCLUDED.text,
-                                   EXCLUDED.like_count))
-      """;
+  private static final Map<EventKind, String> UPSERTS = upserts();
 
-  /** Upserts file metadata into one partition's child tables, as {@link #UPSERT_TWEETS}. */
-  private static final String UPSERT_FILES =
-      """
-      WITH input (id, user_id, file_name, size_bytes, content_type, occurred_at, partition) AS (
-          SELECT u.*, ?::integer FROM unnest(?::text[]::uuid[], ?::bigint[], ?::text[], ?::bigint[],
-                                               ?::text[], ?::text[]::timestamptz[]) AS u
-      ), cleared AS (
-          DELETE FROM %2$s t USING input i
-          WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
-      )
-      INSERT INTO %1$s AS f
-          (id, user_id, file_name, size_bytes, content_type, occurred_at, partition)
-      SELECT i.* FROM input i
-      WHERE NOT EXISTS (SELECT 1 FROM %2$s d
-                        WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
-      ON CONFLICT (id, partition) DO UPDATE SET
-          user_id = EXCLUDED.user_id, file_name = EXCLUDED.file_name,
-          size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type,
-          occurred_at = EXCLUDED.occurred_at, ingested_at = now()
-      WHERE f.occurred_at < EXCLUDED.occurred_at
-         OR (f.occurred_at = EXCLUDED.occurred_at
-             AND (f.user_id, f.file_name, f.size_bytes, f.content_type)
-                 IS DISTINCT FROM (EXCLUDED.user_id, EXCLUDED.file_name, EXCLUDED.size_bytes,
-                                   EXCLUDED.content_type))
-      """;
+  /** The column {@link #lines} wraps at, leaving room for what closes a list on its line. */
+  private static final int WIDTH = 90;
 
   /**
    * Deletes rows that are not newer, then leaves a tombstone unless a newer row remains; {@code
@@ -99,124 +55,182 @@ final class EventRows {
   private EventRows() {}
 
   /**
-   * Writes the rows of one batch and returns how many rows and tombstones changed. The partition's
-   * children must exist.
+   * Writes the rows of one batch and returns how many rows and tombstones changed: every kind's
+   * upserts in {@link EventKind} order, then every kind's deletes in the same order. The
+   * partition's children must exist.
    */
   static int write(Connection c, int partition, Split split) throws SQLException {
-    return upsertTweets(c, partition, split.tweetUpserts())
-        + upsertFiles(c, partition, split.fileUpserts())
-        + delete(
-            c, ShardSchema.TWEETS, ShardSchema.TWEET_TOMBSTONES, partition, split.tweetDeletes())
-        + delete(
-            c,
-            ShardSchema.FILE_METADATA,
-            ShardSchema.FILE_METADATA_TOMBSTONES,
-            partition,
-            split.fileDeletes());
+    int written = 0;
+    for (EventKind kind : EventKind.values()) {
+      written += upsert(c, kind, partition, split.upsertsOf(kind));
+    }
+    for (EventKind kind : EventKind.values()) {
+      written +=
+          delete(
+              c,
+              ShardSchema.rows(kind),
+              ShardSchema.tombstones(kind),
+              partition,
+              split.deletesOf(kind));
+    }
+    return written;
   }
 
-  /** A batch's events by table and operation, one statement each. */
+  /** A batch's events by kind and operation, one statement each. */
   record Split(
-      List<TweetEvent> tweetUpserts,
-      List<TweetEvent> tweetDeletes,
-      List<FileEvent> fileUpserts,
-      List<FileEvent> fileDeletes) {
+      Map<EventKind, List<Event>> upsertsByKind, Map<EventKind, List<Event>> deletesByKind) {
 
     static Split of(List<Event> events) {
-      Split split =
-          new Split(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      Split split = new Split(new EnumMap<>(EventKind.class), new EnumMap<>(EventKind.class));
       for (Event event : events) {
-        if (event instanceof TweetEvent tweet) {
-          (tweet.op() == Op.UPSERT ? split.tweetUpserts : split.tweetDeletes).add(tweet);
-        } else if (event instanceof FileEvent file) {
-          (file.op() == Op.UPSERT ? split.fileUpserts : split.fileDeletes).add(file);
-        }
+        (event.op() == Op.UPSERT ? split.upsertsByKind : split.deletesByKind)
+            .computeIfAbsent(event.type(), kind -> new ArrayList<>())
+            .add(event);
       }
       return split;
     }
 
+    List<Event> upsertsOf(EventKind kind) {
+      return upsertsByKind.getOrDefault(kind, List.of());
+    }
+
+    List<Event> deletesOf(EventKind kind) {
+      return deletesByKind.getOrDefault(kind, List.of());
+    }
+
     int upserts() {
-      return tweetUpserts.size() + fileUpserts.size();
+      return upsertsByKind.values().stream().mapToInt(List::size).sum();
     }
 
     int deletes() {
-      return tweetDeletes.size() + fileDeletes.size();
+      return deletesByKind.values().stream().mapToInt(List::size).sum();
     }
   }
 
-  private static int upsertTweets(Connection c, int partition, List<TweetEvent> events)
+  /**
+   * Builds a kind's upsert: it clears the tombstones the rows are not older than, inserts the rows
+   * no newer tombstone covers, and replaces a stored row when the new one is newer, or as old and
+   * different. The columns are {@code id}, the kind's fields in wire order, {@code occurred_at} and
+   * {@code partition}; the id and the time travel as text, each field as an array of its column's
+   * type. Naming the partition's children, not the parents, spares PostgreSQL routing each row and
+   * planning every partition's child before pruning to one.
+   */
+  private static String upsertTemplate(EventKind kind) {
+    List<String> fields = kind.fields().stream().map(EventField::name).toList();
+    List<String> columns = new ArrayList<>();
+    List<String> arrays = new ArrayList<>();
+    columns.add("id");
+    arrays.add("?::text[]::uuid[]");
+    for (EventField field : kind.fields()) {
+      columns.add(field.name());
+      arrays.add("?::" + ShardSchema.sqlType(field) + "[]");
+    }
+    columns.add("occurred_at");
+    arrays.add("?::text[]::timestamptz[]");
+    columns.add("partition");
+    List<String> set = new ArrayList<>();
+    fields.forEach(f -> set.add(f + " = EXCLUDED." + f));
+    set.add("occurred_at = EXCLUDED.occurred_at");
+    set.add("ingested_at = now()");
+    return """
+        WITH input (%1$s) AS (
+            SELECT u.*, ?::integer FROM unnest(
+                %2$s) AS u
+        ), cleared AS (
+            DELETE FROM %%2$s t USING input i
+            WHERE t.id = i.id AND t.occurred_at <= i.occurred_at
+        )
+        INSERT INTO %%1$s AS t
+            (%3$s)
+        SELECT i.* FROM input i
+        WHERE NOT EXISTS (SELECT 1 FROM %%2$s d
+                          WHERE d.id = i.id AND d.occurred_at > i.occurred_at)
+        ON CONFLICT (id, partition) DO UPDATE SET
+            %4$s
+        WHERE t.occurred_at < EXCLUDED.occurred_at
+           OR (t.occurred_at = EXCLUDED.occurred_at
+               AND (%5$s)
+                   IS DISTINCT FROM (%6$s))
+        """
+        .formatted(
+            lines(columns, 12, 4),
+            lines(arrays, 8, 8),
+            lines(columns, 5, 5),
+            lines(set, 4, 4),
+            lines(fields.stream().map(f -> "t." + f).toList(), 12, 12),
+            lines(fields.stream().map(f -> "EXCLUDED." + f).toList(), 29, 29));
+  }
+
+  /**
+   * Joins a list with {@code ", "} from column {@code start}, starting a new line indented by
+   * {@code indent} spaces before an item that would pass column {@value #WIDTH}, so that a kind
+   * with many fields keeps its statement readable in logs and {@code pg_stat_statements}.
+   */
+  private static String lines(List<String> items, int start, int indent) {
+    StringBuilder text = new StringBuilder();
+    int column = start;
+    for (String item : items) {
+      String separator = text.isEmpty() ? "" : ", ";
+      if (!text.isEmpty() && column + separator.length() + item.length() > WIDTH) {
+        text.append(",\n").append(" ".repeat(indent));
+        column = indent;
+        separator = "";
+      }
+      text.append(separator).append(item);
+      column += separator.length() + item.length();
+    }
+    return text.toString();
+  }
+
+  private static Map<EventKind, String> upserts() {
+    Map<EventKind, String> upserts = new EnumMap<>(EventKind.class);
+    for (EventKind kind : EventKind.values()) {
+      upserts.put(kind, upsertTemplate(kind));
+    }
+    return upserts;
+  }
+
+  /**
+   * Binds one array per column: text fields as {@code String[]}, integer fields as {@code Long[]}
+   * (the driver sends {@code int8[]}, which the statement casts to an {@code integer[]} column's
+   * type), an absent optional field as a null element.
+   */
+  private static int upsert(Connection c, EventKind kind, int partition, List<Event> events)
       throws SQLException {
     if (events.isEmpty()) {
       return 0;
     }
     int n = events.size();
+    List<EventField> fields = kind.fields();
     String[] ids = new String[n];
-    String[] locations = new String[n];
-    long[] owners = new long[n];
-    String[] texts = new String[n];
-    int[] likes = new int[n];
     String[] times = new String[n];
+    Object[][] columns = new Object[fields.size()][];
+    for (int f = 0; f < columns.length; f++) {
+      columns[f] = fields.get(f).type() == EventField.Type.TEXT ? new String[n] : new Long[n];
+    }
     for (int i = 0; i < n; i++) {
-      TweetEvent e = events.get(i);
-      Tweet t = e.data();
+      Event e = events.get(i);
+      Map<String, Object> values = kind.values(e);
       ids[i] = e.id().toString();
-      locations[i] = t.location();
-      owners[i] = t.ownerId();
-      texts[i] = t.text();
-      likes[i] = t.likeCount();
+      for (int f = 0; f < columns.length; f++) {
+        columns[f][i] = values.get(fields.get(f).name());
+      }
       times[i] = e.occurredAt().toString();
     }
     try (PreparedStatement s =
         c.prepareStatement(
             onChildren(
-                UPSERT_TWEETS, ShardSchema.TWEETS, ShardSchema.TWEET_TOMBSTONES, partition))) {
-      s.setInt(1, partition);
-      s.setObject(2, ids);
-      s.setObject(3, locations);
-      s.setObject(4, owners);
-      s.setObject(5, texts);
-      s.setObject(6, likes);
-      s.setObject(7, times);
-      return s.executeUpdate();
-    }
-  }
-
-  private static int upsertFiles(Connection c, int partition, List<FileEvent> events)
-      throws SQLException {
-    if (events.isEmpty()) {
-      return 0;
-    }
-    int n = events.size();
-    String[] ids = new String[n];
-    long[] users = new long[n];
-    String[] names = new String[n];
-    Long[] sizes = new Long[n];
-    String[] types = new String[n];
-    String[] times = new String[n];
-    for (int i = 0; i < n; i++) {
-      FileEvent e = events.get(i);
-      FileMetadata f = e.data();
-      ids[i] = e.id().toString();
-      users[i] = f.userId();
-      names[i] = f.fileName();
-      sizes[i] = f.sizeBytes();
-      types[i] = f.contentType();
-      times[i] = e.occurredAt().toString();
-    }
-    try (PreparedStatement s =
-        c.prepareStatement(
-            onChildren(
-                UPSERT_FILES,
-                ShardSchema.FILE_METADATA,
-                ShardSchema.FILE_METADATA_TOMBSTONES,
+                UPSERTS.get(kind),
+                ShardSchema.rows(kind),
+                ShardSchema.tombstones(kind),
                 partition))) {
-      s.setInt(1, partition);
-      s.setObject(2, ids);
-      s.setObject(3, users);
-      s.setObject(4, names);
-      s.setObject(5, sizes);
-      s.setObject(6, types);
-      s.setObject(7, times);
+      int p = 1;
+      s.setInt(p++, partition);
+      s.setObject(p++, ids);
+      for (Object[] column : columns) {
+        s.setObject(p++, column);
+      }
+      s.setObject(p, times);
       return s.executeUpdate();
     }
   }

@@ -118,8 +118,13 @@ public final class ShardSchema {
     return new ShardTable(kind.table(), columns, true, null);
   }
 
-  /** The narrowest column that holds every value the field admits, as the migrations declare. */
-  private static String sqlType(EventField field) {
+  /**
+   * Returns the type of a field's column: the narrowest that holds every value the field admits, as
+   * the migrations declare it.
+   *
+   * @return {@code text}, {@code integer} or {@code bigint}
+   */
+  static String sqlType(EventField field) {
     return switch (field.type()) {
       case TEXT -> TEXT;
       case INTEGER -> field.max() <= Integer.MAX_VALUE ? INTEGER : BIGINT;

@@ -19,7 +19,8 @@ import java.util.Map;
  *   <li>the offset advances only from the value the caller expects, only forward, and only while
  *       the partition is not fenced;
  *   <li>a batch whose commit succeeded but whose acknowledgement was lost is recognised when it is
- *       applied again ({@link AppliedBatch#alreadyCommitted()}), and writes nothing twice;
+ *       applied again ({@link AppliedBatch#alreadyCommitted()}), writes nothing twice, and reports
+ *       the rows that commit wrote, so that the caller counts them once;
  *   <li>the data the store refuses fails with an {@link SQLException} that {@link
  *       SqlErrors#isDataError} recognises, and {@link #findRefused} names the events responsible.
  * </ul>

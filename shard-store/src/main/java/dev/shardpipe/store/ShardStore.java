@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
@@ -18,12 +19,12 @@ import javax.sql.DataSource;
  *
  * <p>It composes the pieces that each do one job: the migrations ({@code SchemaMigration}), the
  * partitions' child tables ({@code PartitionTables}), the compare-and-set on {@code
- * applied_offsets} ({@code OffsetCompareAndSet}), the per-table statements ({@code EventRows}) and
- * the search for refused events ({@code Bisection}). Rows are written set-based, one statement per
- * table and operation, into the partition's child tables (docs/architecture.md, "The writer's
- * statements"). The version rule lives in the statements: an upsert replaces a row or tombstone
- * only when its {@code occurred_at} is not older, a delete likewise, so applying any event twice
- * changes nothing.
+ * applied_offsets} ({@code OffsetCompareAndSet}), the statements built from each event kind ({@code
+ * EventRows}) and the search for refused events ({@code Bisection}). Rows are written set-based,
+ * one statement per kind and operation, into the partition's child tables (docs/architecture.md,
+ * "The writer's statements"). The version rule lives in the statements: an upsert replaces a row or
+ * tombstone only when its {@code occurred_at} is not older, a delete likewise, so applying any
+ * event twice changes nothing.
  *
  * <p>Moving a partition to another shard (docs/architecture.md, "The shard schema") uses {@link
  * #ensurePartitions}, {@link #fence}, {@link #dropPartition} and {@link PartitionCopy}.
@@ -39,6 +40,13 @@ public final class ShardStore implements ShardSink {
   private final PartitionTables tables;
   private final OffsetCompareAndSet offsets;
   private final String topic;
+
+  /**
+   * Per partition, what its last transaction returns if its commit went through, from sending the
+   * commit until {@link #apply} returns: when the acknowledgement is lost, the retry finds the
+   * offset already moved and reports the rows that commit wrote, so that they are counted once.
+   */
+  private final Map<Integer, AppliedBatch> committing = new ConcurrentHashMap<>();
 
   /**
    * Creates the store.
@@ -207,8 +215,11 @@ public final class ShardStore implements ShardSink {
    * @param expectedNextOffset the value {@code applied_offsets} must hold now, null when the
    *     partition has no row yet
    * @param nextOffset the offset to resume from once these events are applied
-   * @return what was done
-   * @throws SQLException if the database fails; nothing was committed. {@link
+   * @return what was done; when an earlier attempt of this transaction committed and only its
+   *     acknowledgement was lost, {@link AppliedBatch#alreadyCommitted()} with what that attempt
+   *     wrote (nothing is written again)
+   * @throws SQLException if the database fails; nothing was committed, unless the failure hid a
+   *     commit's acknowledgement, which applying the same batch again recognises. {@link
    *     SqlErrors#isDataError} tells when the data itself was refused, and {@link #findRefused}
    *     then finds the events responsible
    * @throws PartitionFencedException if the partition is fenced: it moved, or is moving, to another
@@ -223,22 +234,33 @@ public final class ShardStore implements ShardSink {
       throws SQLException {
     tables.ensureOnce(partition);
     EventRows.Split split = EventRows.Split.of(events);
-    int written;
+    AppliedBatch done;
     try (Connection c = dataSource.getConnection()) {
       try {
         if (!offsets.advance(c, partition, expectedNextOffset, nextOffset)) {
           c.rollback();
-          return offsets.refused(c, partition, expectedNextOffset, nextOffset);
+          AppliedBatch earlier = committing.remove(partition);
+          AppliedBatch refused = offsets.refused(c, partition, expectedNextOffset, nextOffset);
+          return refused.alreadyCommitted() && earlier != null && earlier.nextOffset() == nextOffset
+              ? earlier
+              : refused;
         }
-        written = EventRows.write(c, partition, split);
+        int written = EventRows.write(c, partition, split);
+        done =
+            new AppliedBatch(
+                partition, nextOffset, split.upserts(), split.deletes(), written, false);
+        committing.put(
+            partition,
+            new AppliedBatch(
+                partition, nextOffset, split.upserts(), split.deletes(), written, true));
         c.commit();
       } catch (SQLException | RuntimeException e) {
         Rollback.quietly(c, e);
         throw e;
       }
     }
-    return new AppliedBatch(
-        partition, nextOffset, split.upserts(), split.deletes(), written, false);
+    committing.remove(partition);
+    return done;
   }
 
   /**

@@ -10,6 +10,9 @@ import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.Sql;
 import dev.shardpipe.testing.TestEvents;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -141,6 +146,33 @@ class ShardStoreIT {
                 + " another writer of shard eu is applying this partition, and only one writer"
                 + " per shard may run");
     assertThat(store.appliedOffsets(List.of(5))).containsExactly(Map.entry(5, 10L));
+  }
+
+  @Test
+  void reportsWhatACommitWithALostAcknowledgementWroteOnceWhenItsBatchIsAppliedAgain()
+      throws Exception {
+    AtomicBoolean loseNextAcknowledgement = new AtomicBoolean();
+    // The rows as a connection whose commit goes through and then reports a lost connection.
+    ShardStore lossy =
+        new ShardStore(commitThenFail(loseNextAcknowledgement), dataSource, "eu", TOPIC);
+    lossy.ensurePartitions(List.of(2));
+    List<Event> batch =
+        List.of(
+            TestEvents.tweet("europe", 1),
+            TestEvents.file(7),
+            FileEvent.delete(UUID.randomUUID(), TestEvents.nextInstant(), 7));
+    loseNextAcknowledgement.set(true);
+
+    assertThatThrownBy(() -> lossy.apply(2, batch, null, 5))
+        .isInstanceOf(SQLException.class)
+        .hasMessage("connection lost after commit");
+    AppliedBatch retried = lossy.apply(2, batch, null, 5);
+    AppliedBatch again = lossy.apply(2, batch, null, 5);
+
+    assertThat(retried).isEqualTo(new AppliedBatch(2, 5, 2, 1, 3, true));
+    assertThat(again).isEqualTo(new AppliedBatch(2, 5, 0, 0, 0, true));
+    assertThat(Sql.number(url, "SELECT count(*) FROM tweets")).isEqualTo(1);
+    assertThat(Sql.number(url, "SELECT count(*) FROM file_metadata_tombstones")).isEqualTo(1);
   }
 
   @Test
@@ -288,6 +320,35 @@ class ShardStoreIT {
     try (Connection c = dataSource.getConnection()) {
       assertThat(c.getAutoCommit()).isFalse();
     }
+  }
+
+  /** The test's data source, but each commit goes through and then, when armed, fails once. */
+  private DataSource commitThenFail(AtomicBoolean armed) {
+    InvocationHandler connections =
+        (self, method, args) -> {
+          if (!method.getName().equals("getConnection")) {
+            throw new UnsupportedOperationException(method.getName());
+          }
+          Connection real = dataSource.getConnection();
+          return Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (proxy, call, callArgs) -> {
+                Object result;
+                try {
+                  result = call.invoke(real, callArgs);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+                if (call.getName().equals("commit") && armed.getAndSet(false)) {
+                  throw new SQLException("connection lost after commit", "08006");
+                }
+                return result;
+              });
+        };
+    return (DataSource)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {DataSource.class}, connections);
   }
 
   private void execute(String sql) throws SQLException {

@@ -438,7 +438,7 @@ class ShardWriterIT {
       int routed = ROUTING.partitionFor(event);
       String right = routed < 8 ? euUrl : usUrl;
       String wrong = routed < 8 ? usUrl : euUrl;
-      String table = event instanceof TweetEvent ? "tweets" : "file_metadata";
+      String table = event.type().table();
       await()
           .atMost(WAIT)
           .untilAsserted(

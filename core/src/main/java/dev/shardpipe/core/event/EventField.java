@@ -62,7 +62,7 @@ public record EventField(String name, Type type, long max, Presence presence) {
   }
 
   /**
-   * Checks a value already typed as this field's type.
+   * Checks a value of this field.
    *
    * @param value a {@link String} for text, a {@link Long} for an integer
    * @return what is wrong, or null when the value is valid
@@ -70,9 +70,13 @@ public record EventField(String name, Type type, long max, Presence presence) {
   @Nullable
   String problem(Object value) {
     if (type == Type.TEXT) {
-      return FieldRules.text((String) value, (int) max);
+      return value instanceof String text
+          ? FieldRules.text(text, (int) max)
+          : "must be a String, was " + value.getClass().getSimpleName();
     }
-    long number = (Long) value;
+    if (!(value instanceof Long number)) {
+      return "must be a Long, was " + value.getClass().getSimpleName();
+    }
     String negative = FieldRules.nonNegative(number);
     if (negative != null) {
       return negative;

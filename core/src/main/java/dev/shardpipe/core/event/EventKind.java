@@ -4,7 +4,6 @@ import dev.shardpipe.core.event.EventField.Presence;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,14 @@ import java.util.stream.Collectors;
 /**
  * An event kind as data: its wire name, its collection's URL segment, its table and tombstone
  * table, the fields of its {@code data} with their rules, and which of them form the shard key. The
- * envelope codec, the readers of request bodies, ingest-api's publish path and query-service's
- * reads all work from a kind, so a new kind is one constant here plus its table's migration
- * (docs/development.md, "Adding an event kind").
+ * envelope codec, the readers of request bodies, ingest-api's publish path, the shard writer's
+ * statements and query-service's reads all work from a kind, so a new kind is one constant here
+ * plus its table's migration (docs/development.md, "Adding an event kind").
+ *
+ * <p>A kind declared with only its names, tables and fields has no Java type of its own: its events
+ * are {@link DataEvent}s, which carry the data as a map. {@link #TWEET} and {@link #FILE} also have
+ * typed records ({@link TweetEvent}, {@link FileEvent}), which {@link #event} builds; every layer
+ * reads an event's data through {@link #values}, which accepts both forms.
  *
  * <p>The shard key is the key fields' values joined by {@code /} in declaration order, the record
  * key on the topic: {@code europe/42} for a tweet, {@code 42} for a file. When the first key field
@@ -93,7 +97,10 @@ public enum EventKind {
         return v;
       });
 
-  /** Builds an event of a kind from its envelope fields and its checked data values. */
+  /**
+   * Builds the typed event of a kind from its envelope fields and its checked data values, for a
+   * kind with a Java record of its own.
+   */
   @FunctionalInterface
   interface Factory {
     Event create(Op op, UUID id, Instant occurredAt, Map<String, Object> values);
@@ -111,17 +118,31 @@ public enum EventKind {
   private final List<EventField> fields;
   private final Map<String, EventField> byName;
   private final List<EventField> key;
-  private final Factory factory;
-  private final Function<Event, Map<String, Object>> values;
+  private final @Nullable Factory factory;
+  private final @Nullable Function<Event, Map<String, Object>> values;
 
+  /** A kind whose events are {@link DataEvent}s. */
+  EventKind(
+      String wireName,
+      String collection,
+      String table,
+      String tombstoneTable,
+      List<EventField> fields) {
+    this(wireName, collection, table, tombstoneTable, fields, null, null);
+  }
+
+  /**
+   * A kind with a typed record, built from its values by {@code factory} and read by {@code
+   * values}.
+   */
   EventKind(
       String wireName,
       String collection,
       String table,
       String tombstoneTable,
       List<EventField> fields,
-      Factory factory,
-      Function<Event, Map<String, Object>> values) {
+      @Nullable Factory factory,
+      @Nullable Function<Event, Map<String, Object>> values) {
     this.wireName = wireName;
     this.collection = collection;
     this.table = table;
@@ -243,18 +264,58 @@ public enum EventKind {
   }
 
   /**
-   * Builds an event of this kind.
+   * Builds an event of this kind: its typed record when it has one ({@link TweetEvent}, {@link
+   * FileEvent}), a {@link DataEvent} otherwise.
    *
    * @param op upsert or delete
    * @param id the row's id
    * @param occurredAt when it happened
    * @param values the data fields by wire name: {@link String} for text, {@link Long} for integers;
-   *     an absent optional field is left out, and a field the op does not read is ignored
+   *     an absent optional field is left out, and a field the op does not read, or the kind does
+   *     not have, is ignored
    * @return the event
    * @throws IllegalArgumentException naming the first field that breaks its rule
    */
   public Event event(Op op, UUID id, Instant occurredAt, Map<String, Object> values) {
-    Map<String, Object> read = new HashMap<>(fields.size() * 2);
+    if (factory == null) {
+      return new DataEvent(this, op, id, occurredAt, values);
+    }
+    return factory.create(op, id, occurredAt, checked(op, values));
+  }
+
+  /**
+   * Returns the data of an event of this kind as the envelope carries it.
+   *
+   * @param event an event of this kind, typed or a {@link DataEvent}
+   * @return the data fields by wire name in wire order, absent ones left out: {@link String} for
+   *     text, {@link Long} for integers. For a kind with a typed record the values are the
+   *     record's, defaults included ({@code like_count} 0 in a tweet upsert), whichever form the
+   *     event has
+   * @throws IllegalArgumentException if the event is of another kind
+   */
+  public Map<String, Object> values(Event event) {
+    if (event.type() != this) {
+      throw new IllegalArgumentException("a " + event.type().wireName() + " is not a " + this);
+    }
+    if (event instanceof DataEvent data) {
+      if (factory == null) {
+        return data.data();
+      }
+      // The typed record applies the kind's defaults, so both forms give the same values.
+      return values.apply(factory.create(data.op(), data.id(), data.occurredAt(), data.data()));
+    }
+    return values.apply(event);
+  }
+
+  /**
+   * Checks the data values an event with this op reads and returns them in wire order.
+   *
+   * @return a new map of the fields the op reads that are present
+   * @throws IllegalArgumentException naming the first field that is missing, of the wrong Java type
+   *     or breaks its rule
+   */
+  Map<String, Object> checked(Op op, Map<String, ?> values) {
+    Map<String, Object> read = new LinkedHashMap<>(fields.size() * 2);
     for (EventField field : fields) {
       Object value = field.readIn(op) ? values.get(field.name()) : null;
       String problem =
@@ -266,21 +327,6 @@ public enum EventKind {
         read.put(field.name(), value);
       }
     }
-    return factory.create(op, id, occurredAt, read);
-  }
-
-  /**
-   * Returns the data of an event of this kind as the envelope carries it.
-   *
-   * @param event an event of this kind
-   * @return the data fields by wire name in wire order, absent ones left out: {@link String} for
-   *     text, {@link Long} for integers
-   * @throws IllegalArgumentException if the event is of another kind
-   */
-  public Map<String, Object> values(Event event) {
-    if (event.type() != this) {
-      throw new IllegalArgumentException("a " + event.type().wireName() + " is not a " + this);
-    }
-    return values.apply(event);
+    return read;
   }
 }

@@ -27,10 +27,10 @@ import java.util.function.Function;
  * A {@link ShardSink} in memory that keeps the PostgreSQL store's promises: a batch's rows and its
  * offset commit together or not at all; the offset advances by compare-and-set from the expected
  * value, only forward, only while the partition is not fenced; a batch whose commit succeeded is
- * recognised when applied again and writes nothing; the version rule (a newer {@code occurred_at}
- * wins, a delete leaves a tombstone) decides which rows change. Tests also make it fail the way a
- * database does: before the commit, after the commit (the acknowledgement lost), or by refusing
- * events.
+ * recognised when applied again, writes nothing and reports what that commit wrote; the version
+ * rule (a newer {@code occurred_at} wins, a delete leaves a tombstone) decides which rows change.
+ * Tests also make it fail the way a database does: before the commit, after the commit (the
+ * acknowledgement lost), or by refusing events.
  */
 final class InMemoryShardSink implements ShardSink {
 
@@ -49,6 +49,7 @@ final class InMemoryShardSink implements ShardSink {
   private final Set<Integer> ensured = new HashSet<>();
   private final Queue<SQLException> beforeCommit = new ArrayDeque<>();
   private final Queue<SQLException> afterCommit = new ArrayDeque<>();
+  private final Map<Integer, AppliedBatch> unacknowledged = new HashMap<>();
   private Function<Event, @Nullable String> refusal = event -> null;
   private final List<Long> attempts = new ArrayList<>();
   private int migrations;
@@ -156,6 +157,7 @@ final class InMemoryShardSink implements ShardSink {
       int partition, List<Event> events, @Nullable Long expectedNextOffset, long nextOffset)
       throws SQLException {
     attempts.add(nextOffset);
+    AppliedBatch earlier = unacknowledged.remove(partition);
     SQLException failure = beforeCommit.poll();
     if (failure != null) {
       throw failure;
@@ -167,7 +169,8 @@ final class InMemoryShardSink implements ShardSink {
                 && nextOffset > row.next()
                 && !row.fenced());
     if (!advances) {
-      return refusedOffset(partition, row, expectedNextOffset, nextOffset);
+      AppliedBatch refused = refusedOffset(partition, row, expectedNextOffset, nextOffset);
+      return earlier != null && earlier.nextOffset() == nextOffset ? earlier : refused;
     }
     for (Event event : events) {
       String reason = refusal.apply(event);
@@ -189,6 +192,9 @@ final class InMemoryShardSink implements ShardSink {
     rowsWritten += written;
     SQLException lost = afterCommit.poll();
     if (lost != null) {
+      unacknowledged.put(
+          partition,
+          new AppliedBatch(partition, nextOffset, upserts, events.size() - upserts, written, true));
       throw lost;
     }
     return new AppliedBatch(
