@@ -102,4 +102,31 @@ final class PublishErrors {
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
   @interface Batch {}
+
+  /** {@code POST /ingest/bulk}: synthetic events, no body. */
+  @Documented
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ApiResponse(
+      responseCode = "400",
+      description = "count is not 1 to shardpipe.ingest.max-bulk-count, or type is unknown",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "Switched off (shardpipe.ingest.bulk-enabled=false)",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "Kafka did not acknowledge every event in time",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @interface Bulk {}
 }
