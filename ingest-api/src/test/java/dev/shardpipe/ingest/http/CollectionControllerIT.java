@@ -350,6 +350,18 @@ class CollectionControllerIT {
         send(builder("/tweets").GET(), Roles.INGEST), 405, "GET is not allowed on /tweets");
     assertProblem(send(post("/photos", "text/plain", "hello"), Roles.INGEST), 404, UNKNOWN);
 
+    // Paths no route served before: a POST or DELETE there now reaches a collection route.
+    assertProblem(
+        send(post("/route", MediaType.APPLICATION_JSON, "{}"), Roles.INGEST),
+        404,
+        "no event collection is named \\\"route\\\"");
+    assertProblem(
+        send(builder("/ingest/bulk").DELETE(), Roles.ADMIN),
+        404,
+        "no event collection is named \\\"ingest\\\"");
+    assertProblem(
+        send(builder("/photos").GET(), Roles.INGEST), 405, "GET is not allowed on /photos");
+
     // Micronaut tags each request with the template of the route that served it.
     HttpResponse<String> metrics = send(builder("/prometheus").GET(), Roles.ADMIN);
     assertThat(metrics.statusCode()).isEqualTo(200);
