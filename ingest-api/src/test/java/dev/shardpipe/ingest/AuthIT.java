@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -47,10 +46,7 @@ class AuthIT {
     infra = shared;
     topic = Infrastructure.uniqueName("auth");
     infra.kafka().ensureTopic(topic, 16);
-    Map<String, Object> properties = properties();
-    properties.putAll(TestTokens.serverProperties());
-    server = ApplicationContext.run(EmbeddedServer.class, properties);
-    IngestApiIT.awaitCatalog(server);
+    server = IngestServers.start(IngestServers.properties(infra, topic));
   }
 
   @AfterAll
@@ -145,8 +141,10 @@ class AuthIT {
     assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("kafka");
     HttpResponse<String> withToken = send(get("/health"), TestTokens.token(Roles.INGEST));
     assertThat(withToken.body()).contains("kafka");
-    // A path no route serves is 404, not 401, with or without a token.
-    assertProblem(send(get("/tweetz"), null), 404, "no resource at /tweetz");
+    // A path no route serves is 404, not 401, with or without a token; a path served for another
+    // method (POST /{collection} serves every one-segment path) is 405.
+    assertProblem(send(get("/tweetz/a/b"), null), 404, "no resource at /tweetz/a/b");
+    assertProblem(send(get("/tweetz"), null), 405, "GET is not allowed on /tweetz");
   }
 
   @Test
@@ -154,7 +152,7 @@ class AuthIT {
     Map<String, Object> properties = properties();
     properties.put("micronaut.security.enabled", false);
     try (EmbeddedServer open = ApplicationContext.run(EmbeddedServer.class, properties)) {
-      IngestApiIT.awaitCatalog(open);
+      IngestServers.awaitCatalog(open);
       HttpResponse<String> response =
           CLIENT.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.getPort() + "/tweets"))
@@ -180,11 +178,8 @@ class AuthIT {
   }
 
   private static Map<String, Object> properties() {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topic);
-    properties.put("micronaut.server.port", -1);
-    properties.put("datasources.catalog.url", IngestApiIT.catalogUrl(infra));
+    Map<String, Object> properties = IngestServers.properties(infra, topic);
+    properties.remove(SigningSecret.PROPERTY);
     return properties;
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.FileEvent;
@@ -28,7 +27,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,24 +57,7 @@ class IngestApiIT {
     infra = shared;
     topic = Infrastructure.uniqueName("ingest");
     infra.kafka().ensureTopic(topic, 16);
-    server = ApplicationContext.run(EmbeddedServer.class, properties(topic));
-    awaitCatalog(server);
-  }
-
-  /** Waits until a server has read its catalog, so that its 202s name the catalog's shards. */
-  static void awaitCatalog(EmbeddedServer server) throws InterruptedException {
-    assertThat(
-            server
-                .getApplicationContext()
-                .getBean(CatalogWatcher.class)
-                .awaitLoaded(Duration.ofSeconds(30)))
-        .as("the catalog is read")
-        .isTrue();
-  }
-
-  /** Creates an empty catalog database, which the service seeds on first contact. */
-  static String catalogUrl(Infrastructure infra) {
-    return infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", "");
+    server = IngestServers.start(IngestServers.properties(infra, topic));
   }
 
   @AfterAll
@@ -386,7 +367,7 @@ class IngestApiIT {
 
   @Test
   void answersBulkWith404WhenItIsSwitchedOff() throws Exception {
-    Map<String, Object> properties = properties(topic);
+    Map<String, Object> properties = IngestServers.properties(infra, topic);
     properties.put("shardpipe.ingest.bulk-enabled", false);
     try (EmbeddedServer noBulk = ApplicationContext.run(EmbeddedServer.class, properties)) {
       HttpResponse<String> response =
@@ -404,7 +385,10 @@ class IngestApiIT {
     assertProblem(
         send(HttpRequest.newBuilder(uri("/tweets")).GET()), 405, "GET is not allowed on /tweets");
     assertProblem(
-        send(HttpRequest.newBuilder(uri("/tweetz")).GET()), 404, "no resource at /tweetz");
+        send(HttpRequest.newBuilder(uri("/tweetz/a/b")).GET()), 404, "no resource at /tweetz/a/b");
+    // POST /{collection} serves every one-segment path, so another method there is a 405.
+    assertProblem(
+        send(HttpRequest.newBuilder(uri("/tweetz")).GET()), 405, "GET is not allowed on /tweetz");
   }
 
   @Test
@@ -534,23 +518,16 @@ class IngestApiIT {
   void refusesToStartWhenTheTopicHasAnotherPartitionCount() {
     String small = Infrastructure.uniqueName("ingest_small");
     infra.kafka().ensureTopic(small, 4);
-    assertThatThrownBy(() -> ApplicationContext.run(EmbeddedServer.class, properties(small)))
+    assertThatThrownBy(
+            () ->
+                ApplicationContext.run(
+                    EmbeddedServer.class, IngestServers.properties(infra, small)))
         .rootCause()
         .hasMessage(
             "topic "
                 + small
                 + " has 4 partitions but shardpipe.partitions is 16; routing would place events"
                 + " on the wrong shards");
-  }
-
-  private static Map<String, Object> properties(String topicName) {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topicName);
-    properties.put("micronaut.server.port", -1);
-    properties.put("datasources.catalog.url", catalogUrl(infra));
-    properties.putAll(TestTokens.serverProperties());
-    return properties;
   }
 
   private static HttpResponse<String> post(String path, String json) throws Exception {

@@ -72,7 +72,7 @@ class KafkaOutageIT {
     broker = KafkaBroker.start(dir, port, controllerPort);
     broker.ensureTopic(TOPIC, 16);
     Map<String, Object> properties = new HashMap<>();
-    properties.put("datasources.catalog.url", IngestApiIT.catalogUrl(infra));
+    properties.put("datasources.catalog.url", IngestServers.catalogUrl(infra));
     properties.putAll(
         Map.of(
             "kafka.bootstrap.servers", broker.bootstrapServers(),
@@ -89,7 +89,7 @@ class KafkaOutageIT {
             "shardpipe.ingest.max-bulk-count", 2));
     properties.putAll(TestTokens.serverProperties());
     server = ApplicationContext.run(EmbeddedServer.class, properties);
-    IngestApiIT.awaitCatalog(server);
+    IngestServers.awaitCatalog(server);
   }
 
   @AfterEach

@@ -64,8 +64,8 @@ class PlacementIT {
 
   @Test
   void namesTheShardOfTheNewestPlacementWithinASecondOfAChange() throws Exception {
-    server = start(IngestApiIT.catalogUrl(infra));
-    IngestApiIT.awaitCatalog(server);
+    server = start(IngestServers.catalogUrl(infra));
+    IngestServers.awaitCatalog(server);
     assertThat(accepted().get("shard")).isEqualTo("eu");
 
     Catalog catalog = server.getApplicationContext().getBean(Catalog.class);

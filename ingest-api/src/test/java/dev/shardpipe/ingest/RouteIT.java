@@ -11,7 +11,6 @@ import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.TestTokens;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -24,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,15 +60,9 @@ class RouteIT {
     infra = shared;
     topic = Infrastructure.uniqueName("ingest_route");
     infra.kafka().ensureTopic(topic, Routing.DEFAULT_PARTITIONS);
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topic);
+    Map<String, Object> properties = IngestServers.properties(infra, topic);
     properties.put("shardpipe.tweet-locations", TWEET_LOCATIONS);
-    properties.put("micronaut.server.port", -1);
-    properties.put("datasources.catalog.url", IngestApiIT.catalogUrl(infra));
-    properties.putAll(TestTokens.serverProperties());
-    server = ApplicationContext.run(EmbeddedServer.class, properties);
-    IngestApiIT.awaitCatalog(server);
+    server = IngestServers.start(properties);
   }
 
   @AfterAll

@@ -5,7 +5,6 @@ import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.Violation;
-import dev.shardpipe.http.problem.Problem;
 import dev.shardpipe.http.problem.ProblemException;
 import dev.shardpipe.ingest.bulk.FakeEvents;
 import dev.shardpipe.ingest.config.IngestConfiguration;
@@ -75,27 +74,7 @@ final class BulkController {
       responseCode = "202",
       description = "Kafka acknowledged every synthetic event",
       content = @Content(schema = @Schema(implementation = BulkAccepted.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "count is not 1 to shardpipe.ingest.max-bulk-count, or type is unknown",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "404",
-      description = "Switched off (shardpipe.ingest.bulk-enabled=false)",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @ApiResponse(
-      responseCode = "503",
-      description = "Kafka did not acknowledge every event in time",
-      content =
-          @Content(
-              mediaType = Problem.CONTENT_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+  @PublishErrors.Bulk
   CompletableFuture<HttpResponse<BulkAccepted>> bulk(
       @QueryValue @Schema(description = "how many events, 1 to shardpipe.ingest.max-bulk-count")
           int count,

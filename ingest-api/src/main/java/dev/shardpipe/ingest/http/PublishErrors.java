@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
  * The error answers of the publishing endpoints in the OpenAPI document, declared once for every
  * event kind: each is an {@code application/problem+json} body (docs/ingest-api.md, "Errors"). One
  * annotation per shape of endpoint, since a delete has no body to be too large and a batch's limits
- * are other settings.
+ * are other settings. The routes of {@link CollectionController} add {@link UnknownCollection}.
  */
 final class PublishErrors {
 
@@ -102,4 +102,44 @@ final class PublishErrors {
               mediaType = Problem.CONTENT_TYPE,
               schema = @Schema(implementation = Problem.class)))
   @interface Batch {}
+
+  /** {@code /{collection}} routes: a collection no kind has. */
+  @Documented
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ApiResponse(
+      responseCode = "404",
+      description = "No event kind has this collection; the detail lists those that exist",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @interface UnknownCollection {}
+
+  /** {@code POST /ingest/bulk}: synthetic events, no body. */
+  @Documented
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ApiResponse(
+      responseCode = "400",
+      description = "count is not 1 to shardpipe.ingest.max-bulk-count, or type is unknown",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "Switched off (shardpipe.ingest.bulk-enabled=false)",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @ApiResponse(
+      responseCode = "503",
+      description = "Kafka did not acknowledge every event in time",
+      content =
+          @Content(
+              mediaType = Problem.CONTENT_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @interface Bulk {}
 }
