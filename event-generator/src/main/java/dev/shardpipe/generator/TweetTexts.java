@@ -24,7 +24,7 @@ public final class TweetTexts {
 
   /**
    * Lorem-ipsum sentences: Datafaker's {@code lorem().sentence(w)} of {@code w} drawn uniformly
-   * from {@code minWords..maxWords} (Datafaker adds up to 6 words of its own), words and one dot
+   * from {@code minWords..maxWords} (Datafaker adds 0 to 5 words of its own), words and one dot
    * only, so nothing that {@code COPY} or CSV would have to escape.
    *
    * @param minWords at least 1
