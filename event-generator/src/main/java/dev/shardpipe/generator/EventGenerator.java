@@ -2,7 +2,6 @@ package dev.shardpipe.generator;
 
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;
-import dev.shardpipe.core.event.FileMetadata;
 import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.TweetEvent;
 import java.time.Clock;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import net.datafaker.Faker;
-import org.apache.tika.Tika;
 
 /**
  * The one generator of synthetic but valid events: tweet and file metadata upserts with Datafaker
@@ -28,8 +26,9 @@ import org.apache.tika.Tika;
  * shard key does not depend on the date of the run; an owner uniform in {@code 1..keys}; a text of
  * the chosen {@link TweetTexts}, cut to {@value Tweet#TEXT_MAX_LENGTH} code points; a like count
  * that is 0 for a share of them and otherwise uniform in {@code 0..999}. Files: a user uniform in
- * {@code 1..keys}; a name {@code dir/name.ext} with a real extension and the media type Apache Tika
- * gives it; a log-normal size (median {@value #MEDIAN_FILE_BYTES} bytes).
+ * {@code 1..keys}; a name {@code word/word.ext} of two lorem words and a real extension, and a
+ * media type Datafaker draws apart from the name; a log-normal size (median {@value
+ * #MEDIAN_FILE_BYTES} bytes).
  *
  * <p>Not thread-safe: one instance per thread or request.
  */
@@ -54,9 +53,6 @@ public final class EventGenerator {
 
   /** When the standard offsets of the time zones are read: the tz database's rules change. */
   private static final Instant OFFSETS_AT = Instant.parse("2025-01-01T00:00:00Z");
-
-  /** Thread-safe, and costly to make: shared by every generator. */
-  private static final Tika TIKA = new Tika();
 
   private final Random random;
   private final EventIds ids;
@@ -192,15 +188,10 @@ public final class EventGenerator {
   }
 
   private static String[] file(Faker faker) {
-    for (; ; ) {
-      String name =
-          faker.file().fileName(null, null, faker.file().extension(), "/").replace(' ', '_');
-      if (Texts.length(name) <= FileMetadata.FILE_NAME_MAX_LENGTH) {
-        return new String[] {
-          name, Texts.cut(TIKA.detect(name), FileMetadata.CONTENT_TYPE_MAX_LENGTH)
-        };
-      }
-    }
+    // Two lorem words and a real extension: a few dozen characters, far below the name's limit.
+    String name =
+        faker.lorem().word() + "/" + faker.lorem().word() + "." + faker.file().extension();
+    return new String[] {name, faker.file().mimeType()};
   }
 
   /** A generator's options; each setter checks its value and names it when it refuses it. */

@@ -15,9 +15,9 @@ import java.util.OptionalLong;
  *
  * <p>Tweets: a location from a real time zone ({@link dev.shardpipe.generator.Locations}), an owner
  * from {@code 1..owners}, a quote as text and, like a real timeline, no like for 70% of them.
- * Files: a realistic name with its media type, a log-normal size, a user from {@code 1..users}.
- * Values come from pools of {@value EventGenerator#DEFAULT_POOL} made once from the seed, to keep
- * up with 100 000 events/s.
+ * Files: a name with a real extension, a media type, a log-normal size, a user from {@code
+ * 1..users}. Values come from pools of {@value EventGenerator#DEFAULT_POOL} made once from the
+ * seed, to keep up with 100 000 events/s.
  */
 public final class GeneratedSource implements EventSource {
 
