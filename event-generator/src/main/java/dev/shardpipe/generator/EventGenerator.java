@@ -67,8 +67,8 @@ public final class EventGenerator {
 
   private EventGenerator(Builder options) {
     Random root = new Random(options.seed);
-    // Draws and Datafaker from streams of their own, so that a pool made later or not at all
-    // leaves the other draws as they are.
+    // Datafaker gets a stream of its own: how many values it takes per call may change with its
+    // version, and the owners, likes and sizes drawn beside it should not.
     this.random = new Random(root.nextLong());
     Faker faker = new Faker(new Random(root.nextLong()));
     this.ids = options.ids != null ? options.ids : EventIds.randomV4(options.seed);
@@ -103,7 +103,7 @@ public final class EventGenerator {
    * @return an upsert
    */
   public Event next() {
-    if (tweetShare == 1 || tweetShare > 0 && random.nextDouble() < tweetShare) {
+    if (tweetShare == 1 || (tweetShare > 0 && random.nextDouble() < tweetShare)) {
       return tweet();
     }
     return file();
