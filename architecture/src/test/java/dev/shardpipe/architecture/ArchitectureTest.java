@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries, checked on the compiled main classes of every module: the services, the
- * libraries they share, and the tools (devstack, shardctl, loadgen, bench). This module depends on
- * all of them with test scope, so its test classpath is the one place that sees them all. The rules
- * run from plain JUnit tests rather than ArchUnit's own test engine, which the JUnit Platform
- * version here does not discover.
+ * libraries they share (the event generator among them), and the tools (devstack, shardctl,
+ * loadgen, bench). This module depends on all of them with test scope, so its test classpath is the
+ * one place that sees them all. The rules run from plain JUnit tests rather than ArchUnit's own
+ * test engine, which the JUnit Platform version here does not discover.
  */
 class ArchitectureTest {
 
@@ -51,12 +51,16 @@ class ArchitectureTest {
   private static final String LOADGEN = "dev.shardpipe.loadgen..";
   private static final String BENCH = "dev.shardpipe.bench..";
   private static final String TOPOLOGY = "dev.shardpipe.topology..";
+  private static final String GENERATOR = "dev.shardpipe.generator..";
 
   private static final String[] SERVICES = {CORE, INGEST, WRITER, STORE, QUERY, PROBLEM};
 
-  /** What the services run with in a deployment: their own code and the libraries they share. */
+  /**
+   * What the services run with in a deployment: their own code and the libraries they share, among
+   * them the event generator of ingest-api's demo load.
+   */
   private static final String[] DEPLOYED = {
-    CORE, INGEST, WRITER, STORE, QUERY, PROBLEM, CATALOG, MOVE, AUTH
+    CORE, INGEST, WRITER, STORE, QUERY, PROBLEM, CATALOG, MOVE, AUTH, GENERATOR
   };
 
   private static final String[] TOOLS = {DEVSTACK, SHARDCTL, LOADGEN, BENCH};
@@ -96,6 +100,7 @@ class ArchitectureTest {
                     CATALOG,
                     MOVE,
                     AUTH,
+                    GENERATOR,
                     EMBEDDED,
                     TESTING,
                     "io.micronaut.http.."
@@ -232,6 +237,27 @@ class ArchitectureTest {
               "shardctl operates every deployment (devstack, compose, any servers) through the"
                   + " addresses of the catalog, the shards and Kafka, never by starting them");
 
+  private static final ArchRule THE_GENERATOR_MAKES_EVENTS_AND_NOTHING_ELSE =
+      noClasses()
+          .that()
+          .resideInAPackage(GENERATOR)
+          .should()
+          .dependOnClassesThat(
+              JavaClass.Predicates.resideInAPackage("dev.shardpipe..")
+                  .and(
+                      DescribedPredicate.not(
+                          JavaClass.Predicates.resideInAnyPackage(CORE, GENERATOR)))
+                  .or(
+                      JavaClass.Predicates.resideInAnyPackage(
+                          "org.apache.kafka..",
+                          "io.micronaut.http..",
+                          "java.sql..",
+                          "java.net.http..")))
+          .because(
+              "ingest-api, loadgen and the benchmarks all make their synthetic events with it, so"
+                  + " it builds core's events from Datafaker's values and knows no other module,"
+                  + " broker, database or HTTP client");
+
   private static final ArchRule CONTROLLERS_LIVE_IN_HTTP_PACKAGES =
       classes()
           .that()
@@ -331,6 +357,11 @@ class ArchitectureTest {
   @Test
   void shardctlRunsAgainstAnyDeployment() {
     SHARDCTL_RUNS_AGAINST_ANY_DEPLOYMENT.check(CLASSES);
+  }
+
+  @Test
+  void theGeneratorMakesEventsAndNothingElse() {
+    THE_GENERATOR_MAKES_EVENTS_AND_NOTHING_ELSE.check(CLASSES);
   }
 
   @Test

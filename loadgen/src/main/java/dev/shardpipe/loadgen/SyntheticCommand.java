@@ -1,7 +1,7 @@
 package dev.shardpipe.loadgen;
 
 import dev.shardpipe.loadgen.source.EventSource;
-import dev.shardpipe.loadgen.source.SyntheticSource;
+import dev.shardpipe.loadgen.source.GeneratedSource;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -79,8 +79,8 @@ final class SyntheticCommand implements Callable<Integer> {
     }
     EventSource source =
         type == Kind.TWEET
-            ? SyntheticSource.tweets(seed, events, owners, Clock.systemUTC())
-            : SyntheticSource.files(seed, events, owners, Clock.systemUTC());
+            ? GeneratedSource.tweets(seed, events, owners, Clock.systemUTC())
+            : GeneratedSource.files(seed, events, owners, Clock.systemUTC());
     return new IngestRun(settings, System.out, Clock.systemUTC()).run(source);
   }
 }

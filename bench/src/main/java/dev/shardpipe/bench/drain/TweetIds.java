@@ -1,5 +1,7 @@
 package dev.shardpipe.bench.drain;
 
+import dev.shardpipe.generator.EventIds;
+
 /**
  * How the fake tweets' ids are made. Users send their own ids, and PostgreSQL's cost per row
  * depends on them: a time-ordered id is appended to the right end of the primary key's B-tree, a
@@ -11,5 +13,15 @@ public enum TweetIds {
   V4,
 
   /** Time-ordered UUIDv7 ids, as ingest-api's examples and loadgen make them. */
-  V7
+  V7;
+
+  /**
+   * Returns the generator's ids of this kind.
+   *
+   * @param seed the seed of the ids
+   * @return seeded ids: the same seed gives the same ids
+   */
+  public EventIds of(long seed) {
+    return this == V7 ? EventIds.timeOrderedV7(seed) : EventIds.randomV4(seed);
+  }
 }

@@ -2,6 +2,7 @@ package dev.shardpipe.bench.drain;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.shardpipe.bench.fill.TopicFill;
 import dev.shardpipe.bench.peer.ConnectSinkSettings;
 import dev.shardpipe.bench.peer.DebeziumSink;
 import dev.shardpipe.bench.peer.SinkTimes;
@@ -17,6 +18,9 @@ import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
 import dev.shardpipe.embedded.process.ServiceSpec;
+import dev.shardpipe.generator.EventGenerator;
+import dev.shardpipe.generator.OccurredAt;
+import dev.shardpipe.generator.TweetTexts;
 import dev.shardpipe.store.ShardSchema;
 import dev.shardpipe.store.ShardStore;
 import io.micronaut.json.JsonMapper;
@@ -30,21 +34,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.IntStream;
 import org.apache.commons.io.FileUtils;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +69,8 @@ public final class WriterDrainBenchmark {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(30);
   private static final String CATALOG_DATABASE = "shardpipe_catalog";
+  private static final Instant FIRST_TWEET = Instant.parse("2026-11-21T00:00:00Z");
+  private static final long OWNERS = 1_000_000;
   private static final String COUNT_TWEETS = "SELECT count(*) FROM " + ShardSchema.TWEETS.name();
 
   private final WriterDrainOptions options;
@@ -123,7 +123,7 @@ public final class WriterDrainBenchmark {
           options.events(),
           options.ids(),
           options.seed());
-      List<TweetEvent> events = TweetFeed.generate(options.events(), options.seed(), options.ids());
+      List<TweetEvent> events = tweets(options.events(), options.seed(), options.ids());
       int[] partitions = events.stream().mapToInt(routing::partitionFor).toArray();
       Duration produce = produce(kafka, events, partitions);
       LOG.info("topic {} pre-filled in {} ms", TOPIC, produce.toMillis());
@@ -209,6 +209,38 @@ public final class WriterDrainBenchmark {
           peer.postgresCpu(),
           peer.load());
     }
+  }
+
+  /**
+   * Makes the benchmark's rows: fake tweets shaped like ingest-api's, from the project's event
+   * generator. {@code occurred_at} increases one millisecond at a time from {@link #FIRST_TWEET}
+   * and the ids follow it ({@link TweetIds}); half of the tweets come from {@code europe} and half
+   * from {@code usa}, so both shards get about half; owners are uniform in {@code 1..}{@value
+   * #OWNERS}; texts are lorem ipsum of 3 to 42 words (and Datafaker's 0 to 5 more), cut to 280
+   * characters, made fresh for every tweet so that Kafka's lz4 finds no more repeats than in real
+   * texts. The suite gives Kafka's own tools the same records.
+   *
+   * @param count how many
+   * @param seed the seed; the same seed and id kind give the same events, and both id kinds the
+   *     same rows but for their ids
+   * @param ids how the ids are made
+   * @return {@code count} tweet upserts
+   */
+  public static List<TweetEvent> tweets(int count, long seed, TweetIds ids) {
+    EventGenerator generator =
+        EventGenerator.builder(seed)
+            .ids(ids.of(seed))
+            .occurredAt(OccurredAt.stepped(FIRST_TWEET, Duration.ofMillis(1)))
+            .locations("europe", "usa")
+            .keys(OWNERS)
+            .texts(TweetTexts.lorem(3, 42))
+            .pool(0)
+            .build();
+    List<TweetEvent> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      events.add(generator.tweet());
+    }
+    return events;
   }
 
   /** Kafka Connect with the Debezium JDBC sink's run: the topic's filling is not timed. */
@@ -303,42 +335,17 @@ public final class WriterDrainBenchmark {
         + database(DatabaseConfiguration.SHARD_PLACEHOLDER);
   }
 
-  /** Sends every event with an idempotent {@code acks=all} producer and waits for all acks. */
+  /** Fills the events topic as ingest-api would: keyed by shard key, the envelope as value. */
   private static Duration produce(KafkaBroker kafka, List<TweetEvent> events, int[] partitions)
       throws InterruptedException {
     EventCodec codec = new EventCodec(JsonMapper.createDefault());
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            262_144,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4");
-    long started = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-      for (int i = 0; i < events.size(); i++) {
-        TweetEvent event = events.get(i);
-        acks.add(
-            producer.send(
-                new ProducerRecord<>(
-                    TOPIC, partitions[i], event.shardKey().getBytes(UTF_8), codec.encode(event))));
-      }
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("pre-filling the topic failed", e.getCause());
-    }
-    return Duration.ofNanos(System.nanoTime() - started);
+    return TopicFill.produce(
+        kafka.bootstrapServers(),
+        TOPIC,
+        events,
+        partitions,
+        (event, partition) -> event.shardKey().getBytes(UTF_8),
+        (event, partition) -> codec.encode(event));
   }
 
   /** What the writers did: times, CPU and the rows each shard holds. */

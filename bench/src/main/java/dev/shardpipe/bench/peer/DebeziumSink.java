@@ -2,6 +2,7 @@ package dev.shardpipe.bench.peer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.shardpipe.bench.fill.TopicFill;
 import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.embedded.KafkaBroker;
 import dev.shardpipe.embedded.PostgresServer;
@@ -26,14 +27,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,41 +113,13 @@ public final class DebeziumSink {
   public static Duration produce(KafkaBroker kafka, List<TweetEvent> events, int[] partitions)
       throws InterruptedException {
     TweetConnectJson json = new TweetConnectJson();
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5,
-            ProducerConfig.BATCH_SIZE_CONFIG,
-            262_144,
-            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4");
-    long started = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-      for (int i = 0; i < events.size(); i++) {
-        TweetEvent event = events.get(i);
-        acks.add(
-            producer.send(
-                new ProducerRecord<>(
-                    TOPIC,
-                    partitions[i],
-                    event.id().toString().getBytes(UTF_8),
-                    json.encode(TOPIC, event, partitions[i]))));
-      }
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get();
-      }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("filling " + TOPIC + " failed", e.getCause());
-    }
-    return Duration.ofNanos(System.nanoTime() - started);
+    return TopicFill.produce(
+        kafka.bootstrapServers(),
+        TOPIC,
+        events,
+        partitions,
+        (event, partition) -> event.id().toString().getBytes(UTF_8),
+        (event, partition) -> json.encode(TOPIC, event, partition));
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.shardpipe.bench.suite;
 
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.bench.drain.TweetFeed;
 import dev.shardpipe.bench.drain.TweetIds;
 import dev.shardpipe.bench.drain.WriterDrainBenchmark;
 import dev.shardpipe.bench.drain.WriterDrainOptions;
@@ -789,7 +788,7 @@ public final class BenchSuite {
   private void writePayloads() throws IOException {
     EventCodec codec = new EventCodec(JsonMapper.createDefault());
     StringBuilder lines = new StringBuilder();
-    for (TweetEvent event : TweetFeed.generate(PAYLOADS, options.seed())) {
+    for (TweetEvent event : WriterDrainBenchmark.tweets(PAYLOADS, options.seed(), TweetIds.V7)) {
       lines.append(new String(codec.encode(event), StandardCharsets.UTF_8)).append('\n');
     }
     Files.writeString(payloads, lines);

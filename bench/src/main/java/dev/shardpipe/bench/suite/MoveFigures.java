@@ -12,6 +12,7 @@ import dev.shardpipe.devstack.Devstack;
 import dev.shardpipe.devstack.DevstackOptions;
 import dev.shardpipe.embedded.PostgresServer;
 import dev.shardpipe.embedded.process.ServiceProcess;
+import dev.shardpipe.generator.EventGenerator;
 import dev.shardpipe.move.MoveSteps;
 import dev.shardpipe.move.ShardDataSources;
 import dev.shardpipe.store.ShardSchema;
@@ -243,7 +244,9 @@ final class MoveFigures {
     LOG.info(
         "loading {} tweets into partition {} on {}", options.moveRows(), partition, from.name());
     new ShardStore(source, from.name(), TOPIC).ensurePartitions(List.of(partition));
-    FakeRows fake = new FakeRows(options.seed(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    EventGenerator tweets =
+        CopyRows.generator(
+            options.seed(), owners.size(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
     try (Connection c = DriverManager.getConnection(from.url(), PostgresServer.USER, "")) {
       try (Statement s = c.createStatement()) {
         for (ShardTable table : ShardSchema.all()) {
@@ -253,7 +256,8 @@ final class MoveFigures {
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
       StringBuilder rows = new StringBuilder();
       for (long i = 0; i < options.moveRows(); i++) {
-        fake.tweet(rows, LOCATION, owners.get((int) (i % owners.size())), partition);
+        CopyRows.tweet(
+            rows, tweets.tweet(LOCATION, owners.get((int) (i % owners.size()))), partition);
         if ((i + 1) % CHUNK == 0 || i == options.moveRows() - 1) {
           copy.copyIn(ReadData.copyIn(ShardSchema.TWEETS), new StringReader(rows.toString()));
           rows.setLength(0);

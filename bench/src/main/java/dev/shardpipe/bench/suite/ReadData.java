@@ -1,7 +1,9 @@
 package dev.shardpipe.bench.suite;
 
 import dev.shardpipe.catalog.CatalogSnapshot;
+import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.routing.Routing;
+import dev.shardpipe.generator.EventGenerator;
 import dev.shardpipe.store.ShardSchema;
 import dev.shardpipe.store.ShardTable;
 import java.io.IOException;
@@ -55,7 +57,8 @@ final class ReadData {
       long keys,
       long seed)
       throws SQLException, IOException {
-    FakeRows fake = new FakeRows(seed, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    EventGenerator rows =
+        CopyRows.generator(seed, keys, Instant.now().truncatedTo(ChronoUnit.MILLIS));
     Map<String, Connection> shards = new LinkedHashMap<>();
     try {
       for (String shard : placement.shards()) {
@@ -69,10 +72,9 @@ final class ReadData {
         String location = LOCATIONS[(int) (i % LOCATIONS.length)];
         long owner = 1 + (i / LOCATIONS.length) % keys;
         int partition = routing.partitionForTweet(location, owner);
-        fake.tweet(
+        CopyRows.tweet(
             tweetRows.computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder()),
-            location,
-            owner,
+            rows.tweet(location, owner),
             partition);
         if ((i + 1) % CHUNK == 0 || i == tweets - 1) {
           copy(shards, tweetRows, copyIn(ShardSchema.TWEETS));
@@ -80,11 +82,11 @@ final class ReadData {
       }
       Map<String, StringBuilder> fileRows = new LinkedHashMap<>();
       for (long i = 0; i < files; i++) {
-        long user = fake.key(keys);
-        int partition = routing.partitionForFile(user);
-        fake.file(
+        FileEvent file = rows.file();
+        int partition = routing.partitionForFile(file.data().userId());
+        CopyRows.file(
             fileRows.computeIfAbsent(placement.shardOf(partition), s -> new StringBuilder()),
-            user,
+            file,
             partition);
         if ((i + 1) % CHUNK == 0 || i == files - 1) {
           copy(shards, fileRows, copyIn(ShardSchema.FILE_METADATA));

@@ -5,8 +5,11 @@ import dev.shardpipe.auth.Roles;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.Violation;
+import dev.shardpipe.generator.EventGenerator;
+import dev.shardpipe.generator.EventIds;
+import dev.shardpipe.generator.OccurredAt;
+import dev.shardpipe.generator.TweetTexts;
 import dev.shardpipe.http.problem.ProblemException;
-import dev.shardpipe.ingest.bulk.FakeEvents;
 import dev.shardpipe.ingest.config.IngestConfiguration;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -23,7 +26,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,6 +45,15 @@ import java.util.concurrent.ThreadLocalRandom;
 @Controller("/ingest")
 @Tag(name = "demo")
 final class BulkController {
+
+  /**
+   * The locations tweets come from: both of the default routing's ranges and one that is in none,
+   * so that every partition receives events.
+   */
+  private static final String[] LOCATIONS = {"europe", "usa", "asia"};
+
+  /** Lorem ipsum of 12 to 17 words. */
+  private static final TweetTexts TEXTS = TweetTexts.lorem(12, 12);
 
   private final PublishResponses responses;
   private final TimeBasedEpochGenerator ids;
@@ -94,10 +105,17 @@ final class BulkController {
           "the bulk request is invalid",
           List.of(new Violation("count", "must be 1 to " + maxCount + ", was " + count)));
     }
-    FakeEvents fake = new FakeEvents(ThreadLocalRandom.current(), ids::generate);
-    Instant now = clock.instant();
-    List<? extends Event> events =
-        eventType == EventKind.TWEET ? fake.tweets(count, now) : fake.files(count, now);
+    List<Event> events =
+        EventGenerator.builder(ThreadLocalRandom.current().nextLong())
+            .ids(EventIds.from(ids::generate))
+            .occurredAt(OccurredAt.now(clock))
+            .tweetShare(eventType == EventKind.TWEET ? 1 : 0)
+            .locations(LOCATIONS)
+            .texts(TEXTS)
+            // Fresh values for each event: a pool would cost as much to fill as the request.
+            .pool(0)
+            .build()
+            .next(count);
     return responses.bulk(eventType, events);
   }
 }

@@ -3,6 +3,7 @@ package dev.shardpipe.loadgen.source;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.event.FileMetadata;
+import dev.shardpipe.generator.Texts;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

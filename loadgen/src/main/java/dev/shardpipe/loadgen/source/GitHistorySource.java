@@ -3,6 +3,8 @@ package dev.shardpipe.loadgen.source;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.Tweet;
 import dev.shardpipe.core.event.TweetEvent;
+import dev.shardpipe.generator.Locations;
+import dev.shardpipe.generator.Texts;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.shardpipe.loadgen.source;
+package dev.shardpipe.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.shardpipe.loadgen.source;
+package dev.shardpipe.generator;
 
 import java.time.ZoneOffset;
 

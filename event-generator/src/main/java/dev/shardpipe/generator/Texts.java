@@ -1,4 +1,4 @@
-package dev.shardpipe.loadgen.source;
+package dev.shardpipe.generator;
 
 /**
  * Text cut to a field's limit, counted in code points as core's field rules count (docs/contract.md
