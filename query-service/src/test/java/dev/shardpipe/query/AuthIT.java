@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.auth.Roles;
 import dev.shardpipe.auth.SigningSecret;
-import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.routing.Routing;
 import dev.shardpipe.store.ShardStore;
@@ -14,7 +13,6 @@ import dev.shardpipe.testing.Infrastructure;
 import dev.shardpipe.testing.InfrastructureExtension;
 import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,9 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,21 +70,11 @@ class AuthIT {
       store.ensurePartitions(SEED.partitionsOf(shard));
       SHARDS.add(dataSource);
     }
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("micronaut.server.host", "127.0.0.1");
-    properties.put("micronaut.server.port", -1);
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topic);
-    properties.put("shardpipe.database.url-template", shardUrl("{shard}"));
-    properties.put("shardpipe.query.cursor-secret", "auth-it-cursor-secret");
-    properties.put(
-        "datasources.catalog.url",
-        infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", ""));
-    properties.putAll(TestTokens.serverProperties());
-    service = ApplicationContext.builder().properties(properties).start();
-    assertThat(service.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))).isTrue();
-    service.getBean(EmbeddedServer.class).start();
-    base = service.getBean(EmbeddedServer.class).getURI();
+    service =
+        TestQueryService.start(
+            TestQueryService.properties(
+                infra, topic, shardUrl("{shard}"), "auth-it-cursor-secret"));
+    base = TestQueryService.uri(service);
   }
 
   @AfterAll

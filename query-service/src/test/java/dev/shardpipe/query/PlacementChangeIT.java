@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.catalog.Catalog;
-import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.catalog.Move;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.placement.Placement;
@@ -25,7 +24,6 @@ import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -152,22 +150,12 @@ class PlacementChangeIT {
 
   @BeforeEach
   void startTheServiceOnANewCatalog() throws Exception {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("micronaut.server.host", "127.0.0.1");
-    properties.put("micronaut.server.port", -1);
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topic);
-    properties.put("shardpipe.database.url-template", shardUrl("{shard}"));
-    properties.put("shardpipe.query.cursor-secret", "placement-change-it-secret");
+    Map<String, Object> properties =
+        TestQueryService.properties(
+            infra, topic, shardUrl("{shard}"), "placement-change-it-secret");
     properties.put(ReadTokenConfiguration.KEY, READ_TOKEN_SECRET);
-    properties.put(
-        "datasources.catalog.url",
-        infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", ""));
-    properties.putAll(TestTokens.serverProperties());
-    service = ApplicationContext.builder().properties(properties).start();
-    assertThat(service.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))).isTrue();
-    service.getBean(EmbeddedServer.class).start();
-    base = service.getBean(EmbeddedServer.class).getURI();
+    service = TestQueryService.start(properties);
+    base = TestQueryService.uri(service);
     catalog = service.getBean(Catalog.class);
   }
 

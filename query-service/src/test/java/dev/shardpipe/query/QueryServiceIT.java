@@ -11,7 +11,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.Event;
 import dev.shardpipe.core.event.FileEvent;
 import dev.shardpipe.core.event.TweetEvent;
@@ -29,7 +28,6 @@ import dev.shardpipe.testing.TestTokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -973,47 +971,15 @@ class QueryServiceIT {
   }
 
   private static Map<String, Object> properties(String urlTemplate) {
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("micronaut.server.host", "127.0.0.1");
-    properties.put("micronaut.server.port", -1);
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topic);
-    properties.put("shardpipe.database.url-template", urlTemplate);
-    properties.put("shardpipe.query.cursor-secret", "query-service-it-secret");
-    // A catalog of its own per instance: its watcher seeds it from this instance's URL template,
-    // which is how an instance with faulty connections to shard us gets them.
-    properties.put("datasources.catalog.url", catalogUrl());
-    properties.putAll(TestTokens.serverProperties());
-    return properties;
-  }
-
-  /** Creates an empty catalog database; a service seeds it on first contact. */
-  private static String catalogUrl() {
-    return infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", "");
+    return TestQueryService.properties(infra, topic, urlTemplate, "query-service-it-secret");
   }
 
   private static ApplicationContext start(Map<String, Object> properties) {
-    ApplicationContext context = ApplicationContext.builder().properties(properties).build();
-    try {
-      context.start();
-      if (!context.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))) {
-        throw new IllegalStateException("the service did not read its catalog within 30 s");
-      }
-      context.getBean(EmbeddedServer.class).start();
-    } catch (InterruptedException e) {
-      context.close();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (RuntimeException e) {
-      // A context that failed to start still holds what it created before the failure.
-      context.close();
-      throw e;
-    }
-    return context;
+    return TestQueryService.start(properties);
   }
 
   private static URI baseUri(ApplicationContext context) {
-    return context.getBean(EmbeddedServer.class).getURI();
+    return TestQueryService.uri(context);
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.shardpipe.auth.Roles;
-import dev.shardpipe.catalog.CatalogWatcher;
 import dev.shardpipe.core.event.EventCodec;
 import dev.shardpipe.core.event.TweetEvent;
 import dev.shardpipe.core.placement.Placement;
@@ -22,7 +21,6 @@ import dev.shardpipe.testing.TestWriter;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -98,23 +96,13 @@ class ReadAfterIT {
       store.ensurePartitions(SEED.partitionsOf(shard));
       SHARDS.put(shard, dataSource);
     }
-    Map<String, Object> properties = new HashMap<>();
-    properties.put("micronaut.server.host", "127.0.0.1");
-    properties.put("micronaut.server.port", -1);
-    properties.put("kafka.bootstrap.servers", infra.kafkaBootstrap());
-    properties.put("shardpipe.topic", topic);
-    properties.put("shardpipe.database.url-template", shardUrl("{shard}"));
-    properties.put("shardpipe.query.cursor-secret", "read-after-it-cursor-secret");
+    Map<String, Object> properties =
+        TestQueryService.properties(
+            infra, topic, shardUrl("{shard}"), "read-after-it-cursor-secret");
     properties.put("shardpipe.read-token-secret", SECRET);
     properties.put("shardpipe.query.read-after-timeout", "2s");
-    properties.put(
-        "datasources.catalog.url",
-        infra.createDatabase(Infrastructure.uniqueName("catalog")).replaceAll("\\?.*$", ""));
-    properties.putAll(TestTokens.serverProperties());
-    service = ApplicationContext.builder().properties(properties).start();
-    assertThat(service.getBean(CatalogWatcher.class).awaitLoaded(Duration.ofSeconds(30))).isTrue();
-    service.getBean(EmbeddedServer.class).start();
-    base = service.getBean(EmbeddedServer.class).getURI();
+    service = TestQueryService.start(properties);
+    base = TestQueryService.uri(service);
     producer =
         new KafkaProducer<>(
             Map.of(

@@ -63,7 +63,7 @@ final class KindReads {
   /**
    * Lists a kind's rows newest first.
    *
-   * @param filters the key-field parameters in the order the cursor's scope binds them
+   * @param filters the key-field parameters, reported in this order when bad
    * @return the page; fails with {@code 400} naming each bad parameter, {@code 503} when no shard
    *     the read needs answers or {@code read_after}'s writes are not applied in time
    */
@@ -78,10 +78,7 @@ final class KindReads {
     Map<String, Object> values = values(table.kind(), filters, violations);
     boolean filtersValid = violations.isEmpty();
     int size = Params.limit(limit, config.defaultLimit(), config.maxLimit(), violations);
-    CursorScope scope = CursorScope.of(table.kind().collection());
-    for (Filter filter : filters) {
-      scope.with(filter.name(), values.get(filter.name()));
-    }
+    CursorScope scope = scope(table.kind(), filters, values);
     Keyset after = Params.cursor(cursors, scope, filtersValid, cursor, violations);
     ReadToken token = tokens.token(readAfter, readAfterHeader, violations);
     Params.requireValid(violations);
@@ -120,6 +117,22 @@ final class KindReads {
             pages.one(
                 table.kind().wireName() + " with id " + id,
                 reader.find(table, placements.current(), id, values)));
+  }
+
+  /**
+   * Binds a list's cursor to its collection and filters, in the kind's key-field order whatever
+   * order the parameters came in, so that every route of a kind signs the same scope.
+   */
+  private static CursorScope scope(EventKind kind, Filter[] filters, Map<String, Object> values) {
+    CursorScope scope = CursorScope.of(kind.collection());
+    for (EventField field : kind.keyFields()) {
+      for (Filter filter : filters) {
+        if (filter.name().equals(field.name())) {
+          scope.with(filter.name(), values.get(filter.name()));
+        }
+      }
+    }
+    return scope;
   }
 
   /** Checks each given parameter by its field's rule; the valid ones by name, in given order. */
