@@ -120,12 +120,16 @@ final class KindReads {
   }
 
   /**
-   * Binds a list's cursor to its collection and filters, in the kind's key-field order whatever
-   * order the parameters came in, so that every route of a kind signs the same scope.
+   * Binds a list's cursor to its collection and filters, from the last key field to the first
+   * whatever order the parameters came in, so that every route of a kind signs the same scope. The
+   * order is reversed because {@code GET /tweets} has always signed {@code owner_id} before {@code
+   * location}: cursors handed out before every kind shared this path stay valid.
    */
   private static CursorScope scope(EventKind kind, Filter[] filters, Map<String, Object> values) {
     CursorScope scope = CursorScope.of(kind.collection());
-    for (EventField field : kind.keyFields()) {
+    List<EventField> key = kind.keyFields();
+    for (int i = key.size() - 1; i >= 0; i--) {
+      EventField field = key.get(i);
       for (Filter filter : filters) {
         if (filter.name().equals(field.name())) {
           scope.with(filter.name(), values.get(filter.name()));
