@@ -95,7 +95,8 @@ final class BulkController {
       throw ProblemException.notFound("synthetic events are switched off on this server");
     }
     EventKind eventType = EventKind.fromWireName(type);
-    if (eventType == null) {
+    // The generator makes tweets and files only: another kind's demo rows would be files.
+    if (eventType != EventKind.TWEET && eventType != EventKind.FILE) {
       throw ProblemException.invalid(
           "the bulk request is invalid",
           List.of(new Violation("type", "must be \"tweet\" or \"file\"")));
