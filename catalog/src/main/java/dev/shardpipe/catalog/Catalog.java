@@ -11,9 +11,9 @@ import dev.shardpipe.catalog.CatalogRows.MoveRow;
 import dev.shardpipe.catalog.CatalogRows.PlacementRow;
 import dev.shardpipe.catalog.CatalogRows.ShardRow;
 import dev.shardpipe.core.config.DatabaseConfiguration;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.placement.Placement;
 import dev.shardpipe.core.placement.RegionPins;
-import dev.shardpipe.store.ShardSchema;
 import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
@@ -124,7 +124,12 @@ public final class Catalog {
         tx.executeWrite(
             status -> {
               Connection c = status.getConnection();
-              boolean existed = tableExists(c, ShardSchema.TWEETS.name());
+              // A kind added since the catalog was created has no parent yet; once created, it
+              // needs every partition placed, as a new catalog does.
+              boolean existed = true;
+              for (EventKind kind : EventKind.values()) {
+                existed &= tableExists(c, kind.table());
+              }
               sql.ensureParents(c);
               return !existed;
             });

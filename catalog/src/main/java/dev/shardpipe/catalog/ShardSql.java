@@ -1,19 +1,22 @@
 package dev.shardpipe.catalog;
 
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.store.ShardSchema;
 import dev.shardpipe.store.ShardTable;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * SQL over every shard (docs/sql.md): the catalog database holds {@code tweets} and {@code
- * file_metadata} as partitioned tables whose children are {@code postgres_fdw} foreign tables on
- * the owning shards' child tables, so an analyst can run one query over all shards with psql.
+ * SQL over every shard (docs/sql.md): the catalog database holds each event kind's table (such as
+ * {@code tweets} and {@code file_metadata}) as a partitioned table whose children are {@code
+ * postgres_fdw} foreign tables on the owning shards' child tables, so an analyst can run one query
+ * over all shards with psql.
  *
  * <p>Each shard is a foreign server {@code shard_<name>} (with {@code async_capable}, so the scans
  * of several shards run in parallel, and {@code updatable 'false'}: writes go through Kafka), and
@@ -28,8 +31,9 @@ final class ShardSql {
   /** The longest a placement change waits for an analyst's query on the catalog: {@value}. */
   static final String LOCK_TIMEOUT = "2s";
 
+  /** Every event kind's table, in {@link EventKind} order; tombstones stay on the shards. */
   private static final List<ShardTable> TABLES =
-      List.of(ShardSchema.TWEETS, ShardSchema.FILE_METADATA);
+      Arrays.stream(EventKind.values()).map(ShardSchema::rows).toList();
 
   private final String user;
   private final String password;

@@ -3,12 +3,12 @@ package dev.shardpipe.shardctl;
 import dev.shardpipe.catalog.CatalogSnapshot;
 import dev.shardpipe.catalog.Move;
 import dev.shardpipe.catalog.ShardState;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.shardctl.plan.Plan;
 import dev.shardpipe.shardctl.plan.PlannedMove;
 import dev.shardpipe.shardctl.plan.Rebalancer;
 import dev.shardpipe.shardctl.plan.Rebalancer.Measure;
 import dev.shardpipe.store.ShardSchema;
-import dev.shardpipe.store.ShardTable;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -73,8 +73,8 @@ final class RebalanceCommand extends SessionCommand {
       }
       for (int p : catalog.partitionsOf(shard.name())) {
         long n = 0;
-        for (ShardTable table : List.of(ShardSchema.TWEETS, ShardSchema.FILE_METADATA)) {
-          n += ShardReads.rows(session.database(shard), table, List.of(p));
+        for (EventKind kind : EventKind.values()) {
+          n += ShardReads.rows(session.database(shard), ShardSchema.rows(kind), List.of(p));
         }
         rows.put(p, n);
       }

@@ -5,6 +5,7 @@ import dev.shardpipe.catalog.Move;
 import dev.shardpipe.catalog.MoveState;
 import dev.shardpipe.catalog.Shard;
 import dev.shardpipe.catalog.ShardState;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.shardctl.status.MoveStatus;
 import dev.shardpipe.shardctl.status.ShardStatus;
 import dev.shardpipe.shardctl.status.StatusReport;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +53,19 @@ final class StatusReader {
               shard.region(),
               shard.state().label(),
               owned,
-              rows(shard, ShardSchema.TWEETS, owned),
-              rows(shard, ShardSchema.FILE_METADATA, owned)));
+              rows(shard, owned)));
     }
     return new StatusReport(
         catalog.version(), catalog.partitions(), shards, catalog.placement(), moves(catalog));
+  }
+
+  /** Each kind's rows in the partitions a shard owns, in {@link EventKind} order. */
+  private Map<EventKind, @Nullable Long> rows(Shard shard, List<Integer> owned) {
+    Map<EventKind, @Nullable Long> rows = new EnumMap<>(EventKind.class);
+    for (EventKind kind : EventKind.values()) {
+      rows.put(kind, rows(shard, ShardSchema.rows(kind), owned));
+    }
+    return rows;
   }
 
   private @Nullable Long rows(Shard shard, ShardTable table, List<Integer> owned) {

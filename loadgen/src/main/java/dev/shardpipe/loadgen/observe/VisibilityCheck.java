@@ -3,8 +3,9 @@ package dev.shardpipe.loadgen.observe;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.shardpipe.core.event.Event;
-import dev.shardpipe.core.event.FileEvent;
-import dev.shardpipe.core.event.TweetEvent;
+import dev.shardpipe.core.event.EventField;
+import dev.shardpipe.core.event.EventField.Presence;
+import dev.shardpipe.core.event.EventKind;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,8 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Checks that every event sent is visible through query-service (docs/contract.md §7): each one is
  * read back by its id with its shard key, so the read is routed to the one shard that must hold it
- * ({@code GET /tweets/{id}?owner_id=&location=}, {@code GET /files/{id}?user_id=}), and its text or
- * file name is compared with what was sent.
+ * ({@code GET /tweets/{id}?location=&owner_id=}, {@code GET /files/{id}?user_id=}), and the fields
+ * an upsert of its kind requires besides the key (a tweet's text, a file's name) are compared with
+ * what was sent.
  *
  * <p>An event sent through ingest-api has a read token, and its lookup carries it as {@code
  * read_after}: query-service answers only once the event is applied, so a {@code 404} is final and
@@ -220,33 +223,56 @@ public final class VisibilityCheck {
   }
 
   private static Looked compare(Event event, String path, byte[] body) {
-    String field = event instanceof TweetEvent ? "text" : "file_name";
-    String sent =
-        event instanceof TweetEvent tweet
-            ? tweet.data().text()
-            : ((FileEvent) event).data().fileName();
     try {
       JsonNode row = JSON.readValue(body, JsonNode.class);
-      JsonNode value = row.get(field);
-      String stored = value == null ? null : value.getStringValue();
-      return sent.equals(stored)
-          ? new Looked(Outcome.VISIBLE, path)
-          : new Looked(
-              Outcome.MISMATCHED, path + " holds " + field + " \"" + stored + "\", sent \"" + sent);
+      Map<String, Object> values = event.type().values(event);
+      for (EventField field : event.type().fields()) {
+        Object sent = values.get(field.name());
+        if (field.presence() != Presence.UPSERT || sent == null) {
+          continue;
+        }
+        JsonNode value = row.get(field.name());
+        Object stored = value == null ? null : stored(field, value);
+        if (!sent.equals(stored)) {
+          return new Looked(
+              Outcome.MISMATCHED,
+              path + " holds " + field.name() + " \"" + stored + "\", sent \"" + sent);
+        }
+      }
+      return new Looked(Outcome.VISIBLE, path);
     } catch (IOException e) {
       return new Looked(Outcome.ERROR, path + " answered a body that is not JSON");
     }
   }
 
+  /** A stored value as {@link EventKind#values} gives a sent one, so that the two compare. */
+  private static @Nullable Object stored(EventField field, JsonNode value) {
+    return switch (field.type()) {
+      case TEXT -> value.isString() ? value.getStringValue() : null;
+      case INTEGER -> value.isNumber() ? value.getLongValue() : null;
+    };
+  }
+
+  /**
+   * Returns the lookup of an event's row by its id and shard key, routed to the one shard that
+   * holds it.
+   *
+   * @return such as {@code /tweets/<id>?location=europe&owner_id=42}: the kind's collection, then
+   *     each key field by name in key order, URL-encoded
+   */
   static String path(Event event) {
-    if (event instanceof TweetEvent tweet) {
-      return "/tweets/"
-          + event.id()
-          + "?owner_id="
-          + tweet.data().ownerId()
-          + "&location="
-          + URLEncoder.encode(tweet.data().location(), UTF_8);
+    EventKind kind = event.type();
+    Map<String, Object> values = kind.values(event);
+    StringBuilder path = new StringBuilder("/").append(kind.collection()).append('/');
+    path.append(event.id());
+    char separator = '?';
+    for (EventField field : kind.keyFields()) {
+      path.append(separator)
+          .append(field.name())
+          .append('=')
+          .append(URLEncoder.encode(String.valueOf(values.get(field.name())), UTF_8));
+      separator = '&';
     }
-    return "/files/" + event.id() + "?user_id=" + ((FileEvent) event).data().userId();
+    return path.toString();
   }
 }

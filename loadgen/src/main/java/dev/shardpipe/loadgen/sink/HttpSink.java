@@ -75,7 +75,7 @@ public final class HttpSink implements Sink {
         throw new IllegalArgumentException("a request holds events of one type only");
       }
     }
-    String path = type == EventKind.TWEET ? "/tweets" : "/files";
+    String path = "/" + type.collection();
     byte[] body;
     if (batches) {
       path += "/batch";

@@ -4,14 +4,19 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardpipe.core.event.DataEvent;
 import dev.shardpipe.core.event.Event;
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.core.event.FileEvent;
+import dev.shardpipe.core.event.Op;
 import dev.shardpipe.core.event.TweetEvent;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +54,32 @@ class EventJsonTest {
     assertThat(json.get(1).get("user_id").getLongValue()).isEqualTo(8);
     assertThat(json.get(1).get("size_bytes")).isNull();
     assertThat(json.get(1).get("content_type")).isNull();
+  }
+
+  @Test
+  void writesATweetsFieldsInWireOrder() {
+    UUID id = UUID.fromString("01890a5d-ac96-774b-bcce-b302099a8057");
+    Event tweet = TweetEvent.upsert(id, AT, "europe", 42, "hi", 3);
+
+    assertThat(new String(EventJson.single(tweet), UTF_8))
+        .isEqualTo(
+            "{\"id\":\"01890a5d-ac96-774b-bcce-b302099a8057\","
+                + "\"occurred_at\":\"2026-11-21T10:15:00.123456Z\","
+                + "\"location\":\"europe\",\"owner_id\":42,\"text\":\"hi\",\"like_count\":3}");
+  }
+
+  @Test
+  void writesAFileAsADataEventExactlyAsTheTypedEventWithTheSameContent() {
+    UUID id = UUID.randomUUID();
+    Event typed = FileEvent.upsert(id, AT, 7, "a/b.pdf", null, "application/pdf");
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("content_type", "application/pdf");
+    data.put("user_id", 7L);
+    data.put("file_name", "a/b.pdf");
+    Event untyped = new DataEvent(EventKind.FILE, Op.UPSERT, id, AT, data);
+
+    assertThat(new String(EventJson.array(List.of(untyped)), UTF_8))
+        .isEqualTo(new String(EventJson.array(List.of(typed)), UTF_8));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.shardpipe.shardctl.status;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.shardpipe.core.event.EventKind;
 import io.micronaut.core.annotation.Nullable;
 import java.io.IOException;
 import java.io.Writer;
@@ -44,8 +45,9 @@ public final class StatusJson {
         }
         json.writeEndArray();
         json.writeObjectFieldStart("rows");
-        number(json, "tweets", shard.tweets());
-        number(json, "file_metadata", shard.fileMetadata());
+        for (EventKind kind : EventKind.values()) {
+          number(json, kind.table(), shard.rows().get(kind));
+        }
         json.writeEndObject();
         json.writeEndObject();
       }

@@ -1,14 +1,19 @@
 package dev.shardpipe.shardctl.status;
 
+import dev.shardpipe.core.event.EventKind;
 import dev.shardpipe.shardctl.plan.Rebalancer;
 import io.micronaut.core.annotation.Nullable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /** Writes {@code shardctl status} for people: a table of shards and one of moves. */
 public final class StatusText {
+
+  /** The narrowest rows column, which a 12-digit count fills. */
+  private static final int ROWS_WIDTH = 12;
 
   private StatusText() {}
 
@@ -21,19 +26,22 @@ public final class StatusText {
    */
   public static void write(StatusReport report, Instant now, PrintWriter out) {
     out.printf("catalog version %d, %d partitions%n", report.version(), report.partitions());
-    out.printf(
-        "%-12s %-10s %-9s %-22s %12s %14s  %s%n",
-        "SHARD", "REGION", "STATE", "PARTITIONS", "TWEETS", "FILE_METADATA", "URL");
+    out.printf("%-12s %-10s %-9s %-22s", "SHARD", "REGION", "STATE", "PARTITIONS");
+    for (EventKind kind : EventKind.values()) {
+      out.print(rowsColumn(kind, kind.table().toUpperCase(Locale.ROOT)));
+    }
+    out.printf("  %s%n", "URL");
     for (ShardStatus s : report.shards()) {
       out.printf(
-          "%-12s %-10s %-9s %-22s %12s %14s  %s%n",
+          "%-12s %-10s %-9s %-22s",
           s.name(),
           s.region() == null ? "-" : s.region(),
           s.state(),
-          s.partitions().isEmpty() ? "-" : Rebalancer.ranges(s.partitions()),
-          count(s.tweets()),
-          count(s.fileMetadata()),
-          s.url());
+          s.partitions().isEmpty() ? "-" : Rebalancer.ranges(s.partitions()));
+      for (EventKind kind : EventKind.values()) {
+        out.print(rowsColumn(kind, count(s.rows().get(kind))));
+      }
+      out.printf("  %s%n", s.url());
     }
     if (report.moves().isEmpty()) {
       out.println("no moves yet");
@@ -61,6 +69,15 @@ public final class StatusText {
     out.flush();
   }
 
+  /**
+   * Right-aligns a cell of a kind's rows column: as wide as a 12-digit count, or as its table's
+   * name and a space when that is longer, so that the headers stay apart.
+   */
+  private static String rowsColumn(EventKind kind, String cell) {
+    int width = Math.max(ROWS_WIDTH, kind.table().length() + 1);
+    return String.format(" %" + width + "s", cell);
+  }
+
   private static String count(@Nullable Long value) {
     return value == null ? "-" : value.toString();
   }
@@ -69,6 +86,6 @@ public final class StatusText {
     return Duration.ofSeconds(d.truncatedTo(ChronoUnit.SECONDS).getSeconds())
         .toString()
         .substring(2)
-        .toLowerCase(java.util.Locale.ROOT);
+        .toLowerCase(Locale.ROOT);
   }
 }
