@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -130,6 +131,11 @@ class AuthIT {
     assertThat(document.statusCode()).isEqualTo(200);
     assertThat(document.body()).contains("securitySchemes:", "scheme: bearer", "bearerFormat: JWT");
     assertThat(send(get("/swagger-ui/index.html"), admin).statusCode()).isEqualTo(200);
+    for (String endpoint : List.of("/metrics", "/beans", "/routes", "/threaddump", "/info")) {
+      assertThat(send(get(endpoint), null).statusCode()).as(endpoint).isNotEqualTo(200);
+      assertThat(send(get(endpoint), admin).statusCode()).as(endpoint).isNotEqualTo(200);
+    }
+    assertThat(send(post("/refresh", "{}"), admin).statusCode()).isNotEqualTo(200);
   }
 
   @Test

@@ -121,6 +121,10 @@ class AuthIT {
     assertThat(document.statusCode()).isEqualTo(200);
     assertThat(document.body()).contains("securitySchemes:", "scheme: bearer");
     assertThat(get("/swagger-ui/index.html", admin).statusCode()).isEqualTo(200);
+    for (String endpoint : List.of("/metrics", "/beans", "/routes", "/threaddump", "/info")) {
+      assertThat(get(endpoint, null).statusCode()).as(endpoint).isNotEqualTo(200);
+      assertThat(get(endpoint, admin).statusCode()).as(endpoint).isNotEqualTo(200);
+    }
   }
 
   @Test
